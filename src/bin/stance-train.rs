@@ -1,0 +1,370 @@
+//! `stance-train`: fit a classifier on labelled text and write a model file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use stance::data::{Columns, Format};
+use stance::eval::format_table;
+use stance::features::{FeatureConfig, Lexicon, TargetMode};
+use stance::model::{save, ClassWeight, ModelKind};
+use stance::text::{StemLanguage, TextConfig};
+use stance::train::{train, Progress, TrainOptions};
+
+const EXAMPLES: &str = "\
+Examples:
+  # Sentiment from a CSV with columns text,label; select on val, score on test:
+  stance-train --train train.csv --dev val.csv --test test.csv \\
+      --text-col text --label-col label --output sentiment.stance
+
+  # Stance toward a target named in its own column, scored by F_avg:
+  stance-train --train train.csv --dev val.csv --test test.csv --target-col target \\
+      --favg-labels favor,against --select-metric favg --output stance.stance
+
+  # Target mentions with character offsets in JSONL (NewsMTSC style), numeric labels renamed:
+  stance-train --train train.jsonl --test dev-rw.jsonl --text-col sentence_normalized \\
+      --spans-col targets --label-col polarity \\
+      --label-map 2.0=negative,4.0=neutral,6.0=positive --cv 5 --output news.stance
+
+  # A linear SVM with fixed settings, TSV input, 5-fold cross-validation:
+  stance-train --train data.tsv --text-col sentence --label-col y --model svm --cv 5 --output m.stance
+
+The report goes to stdout; progress to stderr. --metrics-json writes
+{\"dev\": {...}, \"test\": {\"accuracy\", \"macro_f1\", \"macro_recall\", \"favg\", \"per_label\"}, ...}.";
+
+/// Fit a stance or sentiment classifier on labelled text (CSV, TSV or JSONL).
+#[derive(Parser, Debug)]
+#[command(version, about, after_help = EXAMPLES)]
+struct Args {
+    /// Training data (.csv, .tsv or .jsonl).
+    #[arg(long)]
+    train: PathBuf,
+    /// Development data: selects C, class weighting and feature options.
+    #[arg(long)]
+    dev: Option<PathBuf>,
+    /// Test data: scored once with the chosen model.
+    #[arg(long)]
+    test: Option<PathBuf>,
+    /// Input format when the extension does not say: csv, tsv, jsonl.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// Column (or JSONL key) holding the text.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Column (or JSONL key) holding the label.
+    #[arg(long, default_value = "label")]
+    label_col: String,
+    /// Column naming the stance target (topic or entity).
+    #[arg(long)]
+    target_col: Option<String>,
+    /// JSONL key of an array of target mentions ({from, to, mention, <label-col>}), one example each.
+    #[arg(long)]
+    spans_col: Option<String>,
+    /// Rename labels: FROM=TO,FROM=TO.
+    #[arg(long, value_parser = parse_label_map)]
+    label_map: Option<LabelMap>,
+    /// Model file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Write the metrics report as JSON to this file.
+    #[arg(long)]
+    metrics_json: Option<PathBuf>,
+    /// Model: logreg (multinomial logistic regression) or svm (linear SVM).
+    #[arg(long, default_value = "logreg", value_parser = parse_kind)]
+    model: ModelKind,
+    /// Inverse regularisation strength; searched on --dev/--cv when not given.
+    #[arg(long)]
+    c: Option<f32>,
+    /// balanced, uniform, or per label LABEL=W,LABEL=W; searched when not given.
+    #[arg(long)]
+    class_weight: Option<String>,
+    /// K-fold cross-validation on the training data for selection (without --dev).
+    #[arg(long)]
+    cv: Option<usize>,
+    /// Selection metric: macro_f1, macro_recall, accuracy, weighted_f1, favg.
+    #[arg(long)]
+    select_metric: Option<String>,
+    /// Labels averaged by F_avg, e.g. favor,against.
+    #[arg(long, value_delimiter = ',')]
+    favg_labels: Vec<String>,
+    /// Word n-grams of orders 1..=N (0: none).
+    #[arg(long, default_value_t = 2)]
+    word_ngrams: usize,
+    /// Character n-gram orders MIN-MAX within words, or "none".
+    #[arg(long, default_value = "2-5", value_parser = parse_char_ngrams)]
+    char_ngrams: CharNgrams,
+    /// Feature space of 2^BITS hashed dimensions.
+    #[arg(long, default_value_t = 20)]
+    hash_bits: u8,
+    /// Raw term counts instead of 1 + ln(tf).
+    #[arg(long)]
+    no_sublinear_tf: bool,
+    /// No inverse document frequency weighting.
+    #[arg(long)]
+    no_idf: bool,
+    /// Scale features by naive Bayes log-count ratios (NBSVM).
+    #[arg(long)]
+    nb: bool,
+    /// Lexicon TSV (term, class, strength) whose per-class matches become features.
+    #[arg(long)]
+    lexicon: Option<PathBuf>,
+    /// Target features: auto, mask (mention in text), conjoin (topic), none.
+    #[arg(long, default_value = "auto", value_parser = parse_target_mode)]
+    target_mode: TargetMode,
+    /// Words each side of a masked target with positional features.
+    #[arg(long, default_value_t = 3)]
+    context_window: usize,
+    /// Snowball stemming language, or "none".
+    #[arg(long, default_value = "english", value_parser = parse_stem)]
+    stem: Stem,
+    /// Do not mark negation scope.
+    #[arg(long)]
+    no_negation: bool,
+    /// Do not treat URLs, @mentions, #hashtags and emoticons as tokens.
+    #[arg(long)]
+    no_social: bool,
+    /// Keep case.
+    #[arg(long)]
+    no_lowercase: bool,
+    /// Do not try feature variants (words only, NB weighting) during selection.
+    #[arg(long)]
+    no_search_features: bool,
+    /// Maximum training epochs.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Random seed (the same data and seed give the same model).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+type LabelMap = Vec<(String, String)>;
+type CharNgrams = Option<(usize, usize)>;
+type Stem = Option<StemLanguage>;
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| format!("unknown format {s:?}: use csv, tsv or jsonl"))
+}
+
+fn parse_kind(s: &str) -> Result<ModelKind, String> {
+    match s {
+        "logreg" => Ok(ModelKind::LogReg),
+        "svm" => Ok(ModelKind::Svm),
+        _ => Err(format!("unknown model {s:?}: use logreg or svm")),
+    }
+}
+
+fn parse_label_map(s: &str) -> Result<LabelMap, String> {
+    s.split(',')
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))
+        })
+        .collect()
+}
+
+fn parse_char_ngrams(s: &str) -> Result<CharNgrams, String> {
+    if s == "none" {
+        return Ok(None);
+    }
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let lo = a.parse().map_err(|_| format!("expected MIN-MAX, got {s:?}"))?;
+    let hi = b.parse().map_err(|_| format!("expected MIN-MAX, got {s:?}"))?;
+    Ok(Some((lo, hi)))
+}
+
+fn parse_target_mode(s: &str) -> Result<TargetMode, String> {
+    match s {
+        "auto" => Ok(TargetMode::Auto),
+        "mask" => Ok(TargetMode::Mask),
+        "conjoin" => Ok(TargetMode::Conjoin),
+        "none" => Ok(TargetMode::None),
+        _ => Err(format!("unknown target mode {s:?}: use auto, mask, conjoin or none")),
+    }
+}
+
+fn parse_stem(s: &str) -> Result<Stem, String> {
+    if s == "none" {
+        return Ok(None);
+    }
+    StemLanguage::parse(s).map(Some).ok_or_else(|| {
+        let names: Vec<String> = StemLanguage::ALL.iter().map(|l| l.name()).collect();
+        format!("unknown language {s:?}: use none or one of {}", names.join(", "))
+    })
+}
+
+fn parse_class_weight(s: &str) -> Result<ClassWeightSpec> {
+    Ok(match s {
+        "balanced" => ClassWeightSpec::Fixed(ClassWeight::Balanced),
+        "uniform" | "none" => ClassWeightSpec::Fixed(ClassWeight::Uniform),
+        _ => ClassWeightSpec::PerLabel(parse_label_map(s).map_err(anyhow::Error::msg)?),
+    })
+}
+
+enum ClassWeightSpec {
+    Fixed(ClassWeight),
+    PerLabel(LabelMap),
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: Option<u64>) {
+        self.0.reset();
+        self.0.set_length(total.unwrap_or(0));
+        let template = if total.is_some() {
+            "{msg:>20} [{bar:30}] {pos}/{len} {elapsed_precise} ETA {eta}"
+        } else {
+            "{spinner} {msg} {elapsed_precise}"
+        };
+        self.0.set_style(
+            indicatif::ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "),
+        );
+        self.0.set_message(name.to_string());
+        self.0.tick();
+    }
+
+    fn step(&self) {
+        self.0.inc(1);
+    }
+}
+
+fn options(args: &Args) -> Result<TrainOptions> {
+    let mut o = TrainOptions::new(&args.train, &args.text_col, &args.label_col);
+    o.dev = args.dev.clone();
+    o.test = args.test.clone();
+    o.format = args.format;
+    o.columns = Columns {
+        text: args.text_col.clone(),
+        label: Some(args.label_col.clone()),
+        target: args.target_col.clone(),
+        spans: args.spans_col.clone(),
+    };
+    o.label_map = args.label_map.clone().unwrap_or_default();
+    o.kind = args.model;
+    o.text = TextConfig {
+        unicode: true,
+        lowercase: !args.no_lowercase,
+        social: !args.no_social,
+        negation: !args.no_negation,
+        stem: args.stem,
+    };
+    o.features = FeatureConfig {
+        word_ngrams: args.word_ngrams,
+        char_ngrams: args.char_ngrams,
+        hash_bits: args.hash_bits,
+        hash_seed: 0,
+        sublinear_tf: !args.no_sublinear_tf,
+        idf: !args.no_idf,
+        l2_normalize: true,
+        nb_weighting: args.nb,
+        target: args.target_mode,
+        context_window: args.context_window,
+        lexicon: match &args.lexicon {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                Some(Lexicon::parse_tsv(&path.display().to_string(), &text).map_err(anyhow::Error::msg)?)
+            }
+            None => None,
+        },
+    };
+    o.features.check().context("invalid feature options")?;
+    o.c = args.c;
+    o.search_features = !args.no_search_features;
+    o.cv = args.cv;
+    if args.cv.is_some() && args.dev.is_some() {
+        bail!("give either --dev or --cv, not both");
+    }
+    o.favg_labels = args.favg_labels.clone();
+    o.select_metric = args
+        .select_metric
+        .clone()
+        .unwrap_or_else(|| if o.favg_labels.is_empty() { "macro_f1" } else { "favg" }.to_string());
+    o.epochs = args.epochs;
+    o.seed = args.seed;
+    o.threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    Ok(o)
+}
+
+fn run(args: Args) -> Result<()> {
+    let mut opts = options(&args)?;
+    let per_label = match args.class_weight.as_deref().map(parse_class_weight).transpose()? {
+        Some(ClassWeightSpec::Fixed(w)) => {
+            opts.class_weight = Some(w);
+            None
+        }
+        Some(ClassWeightSpec::PerLabel(m)) => Some(m),
+        None => None,
+    };
+    if let Some(map) = per_label {
+        let splits = stance::train::Splits::load(&opts)?;
+        let mut w = vec![1.0f32; splits.labels.len()];
+        for (label, weight) in map {
+            let i = splits.labels.iter().position(|l| *l == label).with_context(|| {
+                format!("--class-weight names {label:?}, not a label of the data ({})", splits.labels.join(", "))
+            })?;
+            w[i] = weight.parse().with_context(|| format!("--class-weight {label}={weight}: not a number"))?;
+        }
+        opts.class_weight = Some(ClassWeight::Given(w));
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if args.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let progress = Bar(bar);
+    let outcome = train(&opts, &progress)?;
+    progress.0.finish_and_clear();
+    let size = save(&outcome.classifier, &args.output)?;
+    let s = &outcome.selection;
+    println!(
+        "selection: {} by {} → {} features, C={}, class weight {:?}{}",
+        s.method,
+        s.metric,
+        s.chosen.variant,
+        s.chosen.c,
+        s.chosen.class_weight,
+        s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default()
+    );
+    println!(
+        "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s",
+        match opts.kind {
+            ModelKind::LogReg => "logistic regression",
+            ModelKind::Svm => "linear SVM",
+        },
+        outcome.classifier.info.n_train,
+        outcome.classifier.labels.len(),
+        outcome.classifier.labels.join(", "),
+        outcome.classifier.featurizer.known_features(),
+        outcome.fit_seconds
+    );
+    if let Some(m) = &outcome.dev {
+        println!("\n{}", format_table("dev", m));
+    }
+    if let Some(m) = &outcome.test {
+        println!("\n{}", format_table("test", m));
+    }
+    println!("model: {} ({:.1} MB)", args.output.display(), size as f64 / 1e6);
+    if let Some(path) = &args.metrics_json {
+        let json = serde_json::to_string_pretty(&outcome.report_json())?;
+        stance::model::file::write_atomic(path, json.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("stance-train: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Data errors that name the file, line and field.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// What went wrong with the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataErrorKind {
+    /// The file could not be opened or read.
+    Io(String),
+    /// A named column is not in the header.
+    MissingColumn { available: Vec<String> },
+    /// A field is absent from a record.
+    MissingField,
+    /// A field holds invalid UTF-8.
+    InvalidUtf8,
+    /// The text is empty or only whitespace.
+    EmptyText,
+    /// A record has a different number of fields than the header.
+    Ragged { expected: u64, found: u64 },
+    /// A field has the wrong type or shape.
+    Invalid(String),
+    /// The line is not valid JSON.
+    Json(String),
+    /// A label not seen in training.
+    UnseenLabel { label: String, known: Vec<String> },
+    /// The record is larger than the configured limit.
+    Oversized { bytes: usize, limit: usize },
+}
+
+/// An input error with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    /// The file (`-` for stdin).
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// The column or key, when one is at fault.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub kind: DataErrorKind,
+}
+
+impl DataError {
+    /// A new error at `path`.
+    pub fn new(path: impl Into<PathBuf>, kind: DataErrorKind) -> Self {
+        Self { path: path.into(), line: None, field: None, kind }
+    }
+
+    /// Sets the line.
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// Sets the field.
+    pub fn in_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        match &self.kind {
+            DataErrorKind::Io(e) => write!(f, ": {e}"),
+            DataErrorKind::MissingColumn { available } => {
+                write!(f, ": no such column; the header has: {}", available.join(", "))
+            }
+            DataErrorKind::MissingField => write!(f, ": missing"),
+            DataErrorKind::InvalidUtf8 => write!(f, ": invalid UTF-8"),
+            DataErrorKind::EmptyText => write!(f, ": empty text"),
+            DataErrorKind::Ragged { expected, found } => {
+                write!(f, ": record has {found} fields, the header has {expected}")
+            }
+            DataErrorKind::Invalid(e) => write!(f, ": {e}"),
+            DataErrorKind::Json(e) => write!(f, ": invalid JSON: {e}"),
+            DataErrorKind::UnseenLabel { label, known } => {
+                write!(f, ": label {label:?} was not seen in training (known: {})", known.join(", "))
+            }
+            DataErrorKind::Oversized { bytes, limit } => {
+                write!(f, ": record of {bytes} bytes exceeds the limit of {limit} bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DataError {}

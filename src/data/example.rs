@@ -1,0 +1,38 @@
+//! The example type every reader produces, and the column names it reads.
+
+/// What the text is about: a named target, optionally located in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The target's name or mention, e.g. "Hillary Clinton".
+    pub name: String,
+    /// Byte span of the mention in the text, when the data gives one.
+    pub span: Option<(usize, usize)>,
+}
+
+/// One labelled (or unlabelled) text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The text to classify.
+    pub text: String,
+    /// The label string as the data spells it, if a label column was read.
+    pub label: Option<String>,
+    /// The target, if a target column or span field was read.
+    pub target: Option<Target>,
+    /// 1-based line where the record starts.
+    pub line: u64,
+}
+
+/// Which columns (CSV/TSV header names, or JSONL keys) hold what.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// Column with the text.
+    pub text: String,
+    /// Column with the label; required for training and evaluation.
+    pub label: Option<String>,
+    /// Column naming the target (stance toward a target).
+    pub target: Option<String>,
+    /// JSONL only: key of an array of target mentions, each an object with `from`
+    /// and `to` character offsets, an optional `mention`, and the label under
+    /// the label key. Each element becomes one example.
+    pub spans: Option<String>,
+}

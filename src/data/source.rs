@@ -1,0 +1,237 @@
+//! Opening a data source (file or stdin) in the right format.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::delimited::DelimitedReader;
+use super::error::{DataError, DataErrorKind};
+use super::example::{Columns, Example};
+use super::jsonl::{read_line_limited, JsonlReader};
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated with a header row.
+    Csv,
+    /// Tab-separated with a header row.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+    /// One text per line, no labels.
+    Lines,
+}
+
+impl Format {
+    /// The format implied by a file name's extension (`Lines` when unknown).
+    pub fn from_path(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => Self::Csv,
+            Some("tsv" | "tab") => Self::Tsv,
+            Some("jsonl" | "ndjson") => Self::Jsonl,
+            _ => Self::Lines,
+        }
+    }
+
+    /// Parses `csv`, `tsv`, `jsonl` or `lines`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "csv" => Some(Self::Csv),
+            "tsv" => Some(Self::Tsv),
+            "jsonl" => Some(Self::Jsonl),
+            "lines" | "txt" => Some(Self::Lines),
+            _ => None,
+        }
+    }
+}
+
+enum Inner {
+    Delimited(Box<DelimitedReader>),
+    Jsonl(JsonlReader),
+    Lines { input: Box<dyn BufRead + Send>, line: u64, buf: Vec<u8> },
+}
+
+/// A stream of examples, or of errors for bad records, from one source.
+pub struct RecordReader {
+    path: PathBuf,
+    inner: Inner,
+    max_bytes: usize,
+}
+
+impl RecordReader {
+    /// The default limit on one record's size: 16 MiB.
+    pub const DEFAULT_MAX_BYTES: usize = 16 << 20;
+
+    /// Opens `path` (`-` for stdin) in `format` (from the extension when `None`).
+    pub fn open(path: &Path, format: Option<Format>, columns: &Columns) -> Result<Self, DataError> {
+        Self::open_with_limit(path, format, columns, Self::DEFAULT_MAX_BYTES)
+    }
+
+    /// As [`RecordReader::open`], with a limit on one record's size in bytes.
+    pub fn open_with_limit(
+        path: &Path,
+        format: Option<Format>,
+        columns: &Columns,
+        max_bytes: usize,
+    ) -> Result<Self, DataError> {
+        let input: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(std::io::stdin())
+        } else {
+            let file = File::open(path).map_err(|e| DataError::new(path, DataErrorKind::Io(e.to_string())))?;
+            if file.metadata().is_ok_and(|m| m.is_dir()) {
+                return Err(DataError::new(path, DataErrorKind::Io("is a directory".into())));
+            }
+            Box::new(file)
+        };
+        Self::from_reader(path, input, format.unwrap_or_else(|| Format::from_path(path)), columns, max_bytes)
+    }
+
+    /// Reads `input` as `format`; `path` names it in errors.
+    pub fn from_reader(
+        path: &Path,
+        input: Box<dyn Read + Send>,
+        format: Format,
+        columns: &Columns,
+        max_bytes: usize,
+    ) -> Result<Self, DataError> {
+        let buffered = Box::new(BufReader::with_capacity(1 << 16, input));
+        let inner = match format {
+            Format::Csv | Format::Tsv => {
+                let delim = if format == Format::Csv { b',' } else { b'\t' };
+                Inner::Delimited(Box::new(DelimitedReader::new(path, buffered, delim, columns, max_bytes)?))
+            }
+            Format::Jsonl => Inner::Jsonl(JsonlReader::new(path, buffered, columns, max_bytes)),
+            Format::Lines => Inner::Lines { input: buffered, line: 0, buf: Vec::new() },
+        };
+        Ok(Self { path: path.to_path_buf(), inner, max_bytes })
+    }
+
+    /// The source's name as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Iterator for RecordReader {
+    type Item = Result<Example, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::Delimited(r) => r.next_example(),
+            Inner::Jsonl(r) => r.next_example(),
+            Inner::Lines { input, line, buf } => loop {
+                *line += 1;
+                let err = |kind| Some(Err(DataError::new(&self.path, kind).at_line(*line)));
+                let len = match read_line_limited(input, buf, self.max_bytes) {
+                    Ok(None) => return None,
+                    Ok(Some(len)) => len,
+                    Err(e) => return err(DataErrorKind::Io(e.to_string())),
+                };
+                if len > self.max_bytes {
+                    return err(DataErrorKind::Oversized { bytes: len, limit: self.max_bytes });
+                }
+                let Ok(text) = std::str::from_utf8(buf) else {
+                    return err(DataErrorKind::InvalidUtf8);
+                };
+                let text = if *line == 1 { text.trim_start_matches('\u{feff}') } else { text };
+                if !text.trim().is_empty() {
+                    return Some(Ok(Example { text: text.to_string(), label: None, target: None, line: *line }));
+                }
+            },
+        }
+    }
+}
+
+/// Reads every example of `path`, failing on the first bad record.
+pub fn read_all(path: &Path, format: Option<Format>, columns: &Columns) -> Result<Vec<Example>, DataError> {
+    RecordReader::open(path, format, columns)?.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(text: &str, label: Option<&str>) -> Columns {
+        Columns { text: text.into(), label: label.map(Into::into), ..Columns::default() }
+    }
+
+    fn read(data: &[u8], format: Format, columns: &Columns) -> Vec<Result<Example, DataError>> {
+        match RecordReader::from_reader(Path::new("in"), Box::new(data.to_vec().leak() as &[u8]), format, columns, 1000)
+        {
+            Ok(r) => r.collect(),
+            Err(e) => vec![Err(e)],
+        }
+    }
+
+    #[test]
+    fn csv_with_named_columns_bom_crlf_and_quoted_newlines() {
+        let data = "\u{feff}id,sentence,y\r\n1,\"hello,\nworld\",pos\r\n\r\n2,bye,neg\r\n";
+        let got = read(data.as_bytes(), Format::Csv, &cols("sentence", Some("y")));
+        let ok: Vec<_> = got.into_iter().map(Result::unwrap).collect();
+        assert_eq!(ok[0].text, "hello,\nworld");
+        assert_eq!(ok[0].label.as_deref(), Some("pos"));
+        assert_eq!((ok[0].line, ok[1].line), (2, 5));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let missing = read(b"a,b\n1,2\n", Format::Csv, &cols("text", None));
+        assert_eq!(
+            missing[0].as_ref().unwrap_err().to_string(),
+            "in:1: field `text`: no such column; the header has: a, b"
+        );
+        let rows = read(b"text,label\nok,x\n,y\nbad\n\xff\xfe,z\nfine,\n", Format::Csv, &cols("text", Some("label")));
+        let errs: Vec<String> = rows.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string).collect();
+        assert_eq!(
+            errs,
+            [
+                "in:3: field `text`: empty text",
+                "in:4: record has 1 fields, the header has 2",
+                "in:5: field `text`: invalid UTF-8",
+                "in:6: field `label`: missing"
+            ]
+        );
+        assert_eq!(rows.len(), 5, "every record yields an example or an error");
+    }
+
+    #[test]
+    fn tsv_and_lines() {
+        let got = read(b"text\tlabel\nhi there\tA\n", Format::Tsv, &cols("text", Some("label")));
+        assert_eq!(got[0].as_ref().unwrap().label.as_deref(), Some("A"));
+        let lines = read(b"one\n\ntwo\r\n", Format::Lines, &cols("text", None));
+        let texts: Vec<_> =
+            lines.iter().map(|r| (r.as_ref().unwrap().text.as_str(), r.as_ref().unwrap().line)).collect();
+        assert_eq!(texts, [("one", 1), ("two", 3)]);
+    }
+
+    #[test]
+    fn jsonl_spans_use_character_offsets() {
+        let data = "{\"s\": \"Çavuşoğlu met Lavrov\", \"t\": [{\"from\": 14, \"to\": 20, \"p\": 6.0}, {\"from\": 0, \"to\": 9, \"p\": \"neg\"}]}\n";
+        let columns = Columns { spans: Some("t".into()), ..cols("s", Some("p")) };
+        let got: Vec<_> = read(data.as_bytes(), Format::Jsonl, &columns).into_iter().map(Result::unwrap).collect();
+        let t0 = got[0].target.as_ref().unwrap();
+        assert_eq!(&got[0].text[t0.span.unwrap().0..t0.span.unwrap().1], "Lavrov");
+        assert_eq!(got[0].label.as_deref(), Some("6.0"));
+        assert_eq!(got[1].target.as_ref().unwrap().name, "Çavuşoğlu");
+    }
+
+    #[test]
+    fn jsonl_errors() {
+        let columns = Columns { spans: Some("t".into()), ..cols("s", Some("p")) };
+        let data = b"not json\n{\"s\": 3}\n{\"s\": \"abc\", \"t\": [{\"from\": 1, \"to\": 9, \"p\": 1}]}\n";
+        let errs: Vec<String> =
+            read(data, Format::Jsonl, &columns).iter().map(|r| r.as_ref().unwrap_err().to_string()).collect();
+        assert!(errs[0].starts_with("in:1: invalid JSON"), "{}", errs[0]);
+        assert_eq!(errs[1], "in:2: field `s`: expected a string, found 3");
+        assert_eq!(errs[2], "in:3: field `t[0].to`: offset 9 is past the end of the text");
+    }
+
+    #[test]
+    fn oversized_lines_are_reported_not_loaded() {
+        let mut data = vec![b'x'; 5000];
+        data.extend_from_slice(b"\nok\n");
+        let got = read(&data, Format::Lines, &cols("text", None));
+        assert_eq!(got[0].as_ref().unwrap_err().kind, DataErrorKind::Oversized { bytes: 5000, limit: 1000 });
+        assert_eq!(got[1].as_ref().unwrap().text, "ok");
+    }
+}

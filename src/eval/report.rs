@@ -1,0 +1,102 @@
+//! Reports: a readable table, and the JSON shape written by `--metrics-json`.
+
+use serde::Serialize;
+
+use super::metrics::Metrics;
+
+/// Metrics of one split in the JSON report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitReport<'a> {
+    /// Fraction correct.
+    pub accuracy: f64,
+    /// Mean F1 over labels.
+    pub macro_f1: f64,
+    /// Mean recall over labels.
+    pub macro_recall: f64,
+    /// Mean precision over labels.
+    pub macro_precision: f64,
+    /// Support-weighted F1.
+    pub weighted_f1: f64,
+    /// F_avg over the named labels, or null.
+    pub favg: Option<f64>,
+    /// Per-label precision, recall, F1, support.
+    pub per_label: &'a std::collections::BTreeMap<String, super::LabelMetrics>,
+    /// Confusion matrix (rows true, columns predicted).
+    pub confusion: &'a super::ConfusionMatrix,
+    /// Number of examples.
+    pub n: u64,
+}
+
+impl<'a> From<&'a Metrics> for SplitReport<'a> {
+    fn from(m: &'a Metrics) -> Self {
+        Self {
+            accuracy: m.accuracy,
+            macro_f1: m.macro_f1,
+            macro_recall: m.macro_recall,
+            macro_precision: m.macro_precision,
+            weighted_f1: m.weighted_f1,
+            favg: m.favg,
+            per_label: &m.per_label,
+            confusion: &m.confusion,
+            n: m.n,
+        }
+    }
+}
+
+/// Formats metrics as an aligned text table with a title line.
+pub fn format_table(title: &str, m: &Metrics) -> String {
+    let width = m.per_label.keys().map(String::len).max().unwrap_or(5).max(12);
+    let mut out = format!("{title} ({} examples)\n", m.n);
+    out += &format!("{:<width$}  {:>9}  {:>6}  {:>6}  {:>7}\n", "label", "precision", "recall", "f1", "support");
+    for (name, l) in &m.per_label {
+        out += &format!("{name:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}\n", l.precision, l.recall, l.f1, l.support);
+    }
+    out += &format!(
+        "{:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}\n",
+        "macro avg", m.macro_precision, m.macro_recall, m.macro_f1, m.n
+    );
+    out += &format!(
+        "{:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}\n",
+        "weighted avg", m.weighted_precision, m.weighted_recall, m.weighted_f1, m.n
+    );
+    out += &format!("accuracy {:.4}   macro-recall {:.4}   macro-F1 {:.4}", m.accuracy, m.macro_recall, m.macro_f1);
+    if let Some(f) = m.favg {
+        out += &format!("   F_avg({}) {:.4}", m.favg_labels.join(","), f);
+    }
+    out += "\nconfusion (rows true, columns predicted):\n";
+    out += &format!("{:<width$}", "");
+    for l in &m.confusion.labels {
+        out += &format!("  {:>8}", truncate(l, 8));
+    }
+    out += "\n";
+    for (l, row) in m.confusion.labels.iter().zip(&m.confusion.matrix) {
+        out += &format!("{l:<width$}");
+        for c in row {
+            out += &format!("  {c:>8}");
+        }
+        out += "\n";
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_and_json_show_every_number() {
+        let labels: Vec<String> = ["neg", "pos"].map(String::from).to_vec();
+        let m = Metrics::compute(&labels, &[0, 1, 1], &[0, 1, 0], &["pos".into()]).unwrap();
+        let t = format_table("test", &m);
+        assert!(t.starts_with("test (3 examples)"));
+        assert!(t.contains("F_avg(pos) 0.6667"), "{t}");
+        assert!(t.contains("accuracy 0.6667"));
+        let json = serde_json::to_value(SplitReport::from(&m)).unwrap();
+        assert_eq!(json["per_label"]["pos"]["support"], 2);
+        assert!((json["macro_recall"].as_f64().unwrap() - 0.75).abs() < 1e-12);
+    }
+}

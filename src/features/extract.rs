@@ -1,0 +1,208 @@
+//! Raw feature extraction: tokens → hashed word n-grams, character n-grams,
+//! target context and conjunctions → sorted `(index, count)` pairs.
+
+use super::config::{FeatureConfig, TargetMode};
+use super::hash::{combine, fnv1a64, fnv1a64_step, mix64};
+use super::target::TargetRef;
+use crate::text::{Normalizer, TextPipeline, Token, TokenKind};
+
+const NS_WORD: u64 = 0x5752_4400;
+const NS_CHAR: u64 = 0x4348_4152;
+const NS_LEFT: u64 = 0x4c45_4654;
+const NS_RIGHT: u64 = 0x5249_4748;
+const NS_TARGET: u64 = 0x5441_5247;
+const NEGATED: u64 = 0x4e45_4700_0000_0001;
+/// Hash of the placeholder that replaces a masked target mention.
+const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
+
+/// Reusable buffers for extraction, one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    token_hashes: Vec<u64>,
+    hashes: Vec<u64>,
+    indices: Vec<u32>,
+    surface: String,
+    bounds: Vec<usize>,
+}
+
+impl Scratch {
+    /// The tokens of the last document extracted.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+}
+
+/// Extracts raw counts for one document into `out` (sorted by index).
+pub(crate) fn raw_counts(
+    config: &FeatureConfig,
+    mode: TargetMode,
+    pipeline: &TextPipeline,
+    text: &str,
+    target: Option<TargetRef<'_>>,
+    s: &mut Scratch,
+    out: &mut Vec<(u32, f32)>,
+) {
+    pipeline.analyze_into(text, &mut s.tokens);
+    let span = match (mode, target) {
+        (TargetMode::Mask, Some(t)) => t.locate(text),
+        _ => None,
+    };
+    let seed = config.hash_seed;
+    // Token hashes, with the target mention collapsed to one placeholder.
+    s.token_hashes.clear();
+    s.hashes.clear();
+    let mut target_pos = None;
+    for tok in &s.tokens {
+        if let Some((ts, te)) = span {
+            if tok.start < te && tok.end > ts {
+                if target_pos.is_none() {
+                    target_pos = Some(s.token_hashes.len());
+                    s.token_hashes.push(TARGET_TOKEN);
+                }
+                continue;
+            }
+        }
+        let h = fnv1a64(seed, tok.text.as_bytes());
+        s.token_hashes.push(if tok.negated { h ^ NEGATED } else { h });
+    }
+    for n in 1..=config.word_ngrams {
+        for w in s.token_hashes.windows(n) {
+            let h = w[1..].iter().fold(combine(NS_WORD + n as u64, w[0]), |h, &t| combine(h, t));
+            s.hashes.push(h);
+        }
+    }
+    if let Some((lo, hi)) = config.char_ngrams {
+        let normalizer = Normalizer { unicode: pipeline.config().unicode, lowercase: pipeline.config().lowercase };
+        for tok in &s.tokens {
+            let in_target = span.is_some_and(|(ts, te)| tok.start < te && tok.end > ts);
+            if in_target || !matches!(tok.kind, TokenKind::Word | TokenKind::Hashtag | TokenKind::Number) {
+                continue;
+            }
+            normalizer.normalize_into(&text[tok.start..tok.end], &mut s.surface);
+            char_ngrams(seed ^ NS_CHAR, &s.surface, lo, hi, &mut s.bounds, &mut s.hashes);
+        }
+    }
+    if let Some(pos) = target_pos {
+        for d in 1..=config.context_window {
+            if let Some(&h) = pos.checked_sub(d).and_then(|i| s.token_hashes.get(i)) {
+                s.hashes.push(combine(NS_LEFT + d as u64, h));
+            }
+            if let Some(&h) = s.token_hashes.get(pos + d) {
+                s.hashes.push(combine(NS_RIGHT + d as u64, h));
+            }
+        }
+    }
+    if let (TargetMode::Conjoin, Some(t)) = (mode, target) {
+        let th = combine(NS_TARGET, fnv1a64(seed, t.name.trim().to_lowercase().as_bytes()));
+        let n = s.hashes.len();
+        for i in 0..n {
+            let h = combine(th, s.hashes[i]);
+            s.hashes.push(h);
+        }
+        s.hashes.push(th);
+    }
+    let shift = 64 - u32::from(config.hash_bits);
+    s.indices.clear();
+    s.indices.extend(s.hashes.iter().map(|&h| (mix64(h) >> shift) as u32));
+    s.indices.sort_unstable();
+    out.clear();
+    for &i in &s.indices {
+        match out.last_mut() {
+            Some((last, c)) if *last == i => *c += 1.0,
+            _ => out.push((i, 1.0)),
+        }
+    }
+}
+
+/// Character n-grams of ` word ` (padded with spaces), orders `lo..=hi` in chars.
+fn char_ngrams(seed: u64, word: &str, lo: usize, hi: usize, bounds: &mut Vec<usize>, out: &mut Vec<u64>) {
+    let padded_len = word.len() + 2;
+    let byte = |i: usize| -> u8 {
+        if i == 0 || i == padded_len - 1 {
+            b' '
+        } else {
+            word.as_bytes()[i - 1]
+        }
+    };
+    bounds.clear();
+    bounds.push(0);
+    bounds.extend(word.char_indices().map(|(i, _)| i + 1));
+    bounds.push(word.len() + 1);
+    bounds.push(padded_len);
+    // bounds[k] is the byte offset of char k in the padded word; the last entry is the end.
+    let chars = bounds.len() - 1;
+    for start in 0..chars {
+        let mut h = fnv1a64(seed, b"");
+        let mut pos = bounds[start];
+        for len in 1..=hi.min(chars - start) {
+            let end = bounds[start + len];
+            while pos < end {
+                h = fnv1a64_step(h, byte(pos));
+                pos += 1;
+            }
+            if len >= lo {
+                out.push(h);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextConfig;
+
+    fn count(config: &FeatureConfig, mode: TargetMode, text: &str, target: Option<TargetRef<'_>>) -> Vec<(u32, f32)> {
+        let pipeline = TextPipeline::new(TextConfig::default());
+        let mut out = Vec::new();
+        raw_counts(config, mode, &pipeline, text, target, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn char_ngrams_count_characters_not_bytes() {
+        let mut bounds = Vec::new();
+        let mut out = Vec::new();
+        char_ngrams(0, "ab", 2, 3, &mut bounds, &mut out);
+        // " ab " has 3 bigrams and 2 trigrams.
+        assert_eq!(out.len(), 5);
+        out.clear();
+        char_ngrams(0, "éa", 1, 1, &mut bounds, &mut out);
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[1], fnv1a64(0, "é".as_bytes()));
+    }
+
+    #[test]
+    fn word_ngram_counts_and_sorting() {
+        let config = FeatureConfig { char_ngrams: None, ..FeatureConfig::default() };
+        let out = count(&config, TargetMode::None, "good good good", None);
+        // unigram "good" x3 and bigram "good good" x2.
+        let mut counts: Vec<f32> = out.iter().map(|p| p.1).collect();
+        counts.sort_by(f32::total_cmp);
+        assert_eq!(counts, [2.0, 3.0]);
+        assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn negation_changes_features() {
+        let config = FeatureConfig { char_ngrams: None, word_ngrams: 1, ..FeatureConfig::default() };
+        let a = count(&config, TargetMode::None, "I like it", None);
+        let b = count(&config, TargetMode::None, "I don't like it", None);
+        let shared = a.iter().filter(|x| b.iter().any(|y| y.0 == x.0)).count();
+        assert_eq!(shared, 1, "only `i` is shared; `like` and `it` are negated in b");
+    }
+
+    #[test]
+    fn masking_hides_the_target_and_conjoining_doubles() {
+        let config = FeatureConfig { char_ngrams: None, word_ngrams: 1, ..FeatureConfig::default() };
+        let erdogan = TargetRef { name: "Erdogan", span: None };
+        let putin = TargetRef { name: "Putin", span: None };
+        let a = count(&config, TargetMode::Mask, "Erdogan rejected the plan", Some(erdogan));
+        let b = count(&config, TargetMode::Mask, "Putin rejected the plan", Some(putin));
+        assert_eq!(a, b, "the mention is replaced by a placeholder");
+        let plain = count(&config, TargetMode::None, "we reject it", None);
+        let conj = count(&config, TargetMode::Conjoin, "we reject it", Some(putin));
+        assert_eq!(conj.iter().map(|p| p.1).sum::<f32>(), 2.0 * plain.len() as f32 + 1.0);
+    }
+}

@@ -1,0 +1,254 @@
+//! The fitted featurizer: text pipeline, feature settings and learnt weights,
+//! turning documents into sparse rows exactly as at training time.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{FeatureConfig, FeatureError, TargetMode};
+use super::extract::{raw_counts, Scratch};
+use super::lexicon::LexiconMatcher;
+use super::parallel::map_chunks;
+use super::sparse::SparseRecords;
+use super::target::TargetRef;
+use super::weighting::Weights;
+use crate::text::{TextConfig, TextPipeline};
+
+/// One document to featurise.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The target, for target-aware features.
+    pub target: Option<TargetRef<'a>>,
+}
+
+/// Text and feature stages with their fitted weights.
+#[derive(Debug)]
+pub struct Featurizer {
+    pipeline: TextPipeline,
+    config: FeatureConfig,
+    weights: Weights,
+    lexicon: Option<LexiconMatcher>,
+}
+
+/// The serialisable form of a [`Featurizer`]: settings plus the weights of the
+/// features seen in training, stored sparsely.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeaturizerState {
+    /// Text stage settings.
+    pub text: TextConfig,
+    /// Feature settings, with the target mode resolved.
+    pub features: FeatureConfig,
+    /// Sorted indices of the features seen in training.
+    pub known: Vec<u32>,
+    /// IDF of each known feature.
+    pub idf: Vec<f32>,
+    /// NB scale of each known feature, when enabled.
+    pub nb: Option<Vec<f32>>,
+}
+
+impl Featurizer {
+    /// Fits weights on `docs` and returns the featurizer with the training matrix.
+    /// `TargetMode::Auto` resolves to `Mask` when most targets occur in their text.
+    pub fn fit(
+        text: TextConfig,
+        mut config: FeatureConfig,
+        docs: &[Doc<'_>],
+        labels: &[usize],
+        n_classes: usize,
+        threads: usize,
+    ) -> Result<(Self, SparseRecords), FeatureError> {
+        config.check()?;
+        config.target = resolve_target_mode(config.target, docs);
+        let pipeline = TextPipeline::new(text);
+        let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
+        let base = config.hash_dim() as u32;
+        let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
+            let mut counts = Vec::new();
+            raw_counts(&config, config.target, &pipeline, d.text, d.target, s, &mut counts);
+            let mut extra = Vec::new();
+            if let Some(m) = &lexicon {
+                m.features(s.tokens(), base, &mut extra);
+            }
+            (counts, extra)
+        });
+        let (raw, extras): (Vec<_>, Vec<_>) = raw.into_iter().unzip();
+        let weights = Weights::fit(&config, &raw, labels, n_classes);
+        let pairs: Vec<_> = raw.into_iter().zip(extras).collect();
+        let rows = map_chunks(
+            &pairs,
+            threads,
+            || (),
+            |_, (r, extra)| {
+                let mut row = r.clone();
+                weights.apply(&config, &mut row);
+                row.extend_from_slice(extra);
+                row
+            },
+        );
+        let records = SparseRecords::from_rows(config.dim(), &rows);
+        Ok((Self { pipeline, config, weights, lexicon }, records))
+    }
+
+    /// The feature settings (target mode resolved).
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    /// The text pipeline.
+    pub fn pipeline(&self) -> &TextPipeline {
+        &self.pipeline
+    }
+
+    /// Number of feature dimensions.
+    pub fn dim(&self) -> usize {
+        self.config.dim()
+    }
+
+    /// Number of distinct features seen in training.
+    pub fn known_features(&self) -> usize {
+        self.weights.idf.iter().filter(|&&w| w > 0.0).count()
+    }
+
+    /// Featurises one document into `out` (sorted `(index, value)` pairs).
+    pub fn transform_one(&self, doc: Doc<'_>, scratch: &mut Scratch, out: &mut Vec<(u32, f32)>) {
+        raw_counts(&self.config, self.config.target, &self.pipeline, doc.text, doc.target, scratch, out);
+        self.weights.apply(&self.config, out);
+        if let Some(m) = &self.lexicon {
+            m.features(scratch.tokens(), self.config.hash_dim() as u32, out);
+        }
+    }
+
+    /// Featurises many documents on up to `threads` threads.
+    pub fn transform(&self, docs: &[Doc<'_>], threads: usize) -> SparseRecords {
+        let rows = map_chunks(docs, threads, Scratch::default, |s, d| {
+            let mut out = Vec::new();
+            self.transform_one(*d, s, &mut out);
+            out
+        });
+        SparseRecords::from_rows(self.dim(), &rows)
+    }
+
+    /// The serialisable state.
+    pub fn state(&self) -> FeaturizerState {
+        let known: Vec<u32> = (0..self.dim() as u32).filter(|&i| self.weights.idf[i as usize] > 0.0).collect();
+        let pick = |v: &[f32]| known.iter().map(|&i| v[i as usize]).collect::<Vec<f32>>();
+        FeaturizerState {
+            text: self.pipeline.config().clone(),
+            features: self.config.clone(),
+            idf: pick(&self.weights.idf),
+            nb: self.weights.nb.as_deref().map(pick),
+            known,
+        }
+    }
+
+    /// Rebuilds a featurizer from its state, checking every invariant.
+    pub fn from_state(state: FeaturizerState) -> Result<Self, String> {
+        let FeaturizerState { text, features, known, idf, nb } = state;
+        features.check().map_err(|e| e.to_string())?;
+        if features.target == TargetMode::Auto {
+            return Err("unresolved target mode".into());
+        }
+        let dim = features.dim();
+        if idf.len() != known.len() || nb.as_ref().is_some_and(|nb| nb.len() != known.len()) {
+            return Err("feature weight lengths disagree".into());
+        }
+        if known.windows(2).any(|w| w[0] >= w[1]) || known.last().is_some_and(|&i| i as usize >= dim) {
+            return Err("feature indices are not sorted or exceed the feature space".into());
+        }
+        if idf.iter().chain(nb.iter().flatten()).any(|v| !v.is_finite()) || idf.iter().any(|&v| v <= 0.0) {
+            return Err("feature weights are not finite and positive".into());
+        }
+        let spread = |v: &[f32]| {
+            let mut dense = vec![0f32; dim];
+            for (&i, &w) in known.iter().zip(v) {
+                dense[i as usize] = w;
+            }
+            dense
+        };
+        let weights = Weights { idf: spread(&idf), nb: nb.as_deref().map(spread) };
+        let pipeline = TextPipeline::new(text);
+        let lexicon = features.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
+        Ok(Self { pipeline, config: features, weights, lexicon })
+    }
+}
+
+fn resolve_target_mode(mode: TargetMode, docs: &[Doc<'_>]) -> TargetMode {
+    if mode != TargetMode::Auto {
+        return mode;
+    }
+    let with_target: Vec<_> = docs.iter().filter_map(|d| d.target.map(|t| (d.text, t))).collect();
+    if with_target.is_empty() {
+        return TargetMode::None;
+    }
+    let found = with_target.iter().filter(|(text, t)| t.locate(text).is_some()).count();
+    if found * 2 >= with_target.len() {
+        TargetMode::Mask
+    } else {
+        TargetMode::Conjoin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs<'a>(texts: &[&'a str], target: Option<&'a str>) -> Vec<Doc<'a>> {
+        texts.iter().map(|t| Doc { text: t, target: target.map(|name| TargetRef { name, span: None }) }).collect()
+    }
+
+    #[test]
+    fn fit_transform_matches_transform_and_state_round_trips() {
+        let texts = ["Russia praised the ceasefire", "Turkey questioned the ceasefire", "talks resumed"];
+        let d = docs(&texts, None);
+        let config = FeatureConfig { hash_bits: 16, nb_weighting: true, ..FeatureConfig::default() };
+        let (f, train) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1, 2], 3, 2).unwrap();
+        assert_eq!(f.config().target, TargetMode::None);
+        let again = f.transform(&d, 1);
+        for i in 0..3 {
+            assert_eq!(train.row(i).indices, again.row(i).indices);
+            assert_eq!(train.row(i).values, again.row(i).values);
+            let norm: f32 = again.row(i).values.iter().map(|v| v * v).sum();
+            assert!((norm - 1.0).abs() < 1e-5);
+        }
+        let restored = Featurizer::from_state(f.state()).unwrap();
+        assert_eq!(restored.transform(&d, 1).row(1).values, again.row(1).values);
+    }
+
+    #[test]
+    fn lexicon_features_sit_past_the_hashed_space_and_survive_saving() {
+        let lexicon = crate::features::Lexicon::parse_tsv("l", "great\tpos\t1\nawful\tneg\t1\n").unwrap();
+        let config = FeatureConfig { hash_bits: 10, lexicon: Some(lexicon), ..FeatureConfig::default() };
+        let d = docs(&["great great day", "awful day"], None);
+        let (f, x) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1], 2, 1).unwrap();
+        assert_eq!(f.dim(), 1024 + 8);
+        let row = x.row(0);
+        assert!(row.indices.contains(&1024), "positive sum feature");
+        assert!(!x.row(1).indices.contains(&1024));
+        let restored = Featurizer::from_state(f.state()).unwrap();
+        assert_eq!(restored.transform(&d, 1).row(0).values, row.values);
+    }
+
+    #[test]
+    fn auto_mode_picks_mask_or_conjoin() {
+        let named = docs(&["Clinton spoke", "vote Clinton"], Some("Clinton"));
+        assert_eq!(resolve_target_mode(TargetMode::Auto, &named), TargetMode::Mask);
+        let topic = docs(&["#SemST so true", "love this"], Some("Atheism"));
+        assert_eq!(resolve_target_mode(TargetMode::Auto, &topic), TargetMode::Conjoin);
+    }
+
+    #[test]
+    fn corrupt_state_is_rejected() {
+        let d = docs(&["a b c", "c d e"], None);
+        let config = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
+        let (f, _) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1], 2, 1).unwrap();
+        let mut s = f.state();
+        s.idf.pop();
+        assert!(Featurizer::from_state(s).is_err());
+        let mut s = f.state();
+        s.known.reverse();
+        assert!(Featurizer::from_state(s).is_err());
+        let mut s = f.state();
+        s.idf[0] = f32::NAN;
+        assert!(Featurizer::from_state(s).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! Features stage: word and character n-grams hashed with a stable hash,
+//! target-aware features, TF-IDF with stored IDF, NB log-count ratios, L2
+//! normalisation, and a sparse matrix type that implements linfa's `Records`.
+
+mod config;
+mod extract;
+mod featurizer;
+mod hash;
+mod lexicon;
+mod parallel;
+mod sparse;
+mod target;
+mod weighting;
+
+pub use config::{FeatureConfig, FeatureError, TargetMode};
+pub use extract::Scratch;
+pub use featurizer::{Doc, Featurizer, FeaturizerState};
+pub use hash::{fnv1a64, mix64, HASH_NAME};
+pub use lexicon::{Lexicon, LexiconEntry, LexiconMatcher};
+pub use parallel::map_chunks;
+pub use sparse::{SparseRecords, SparseRow};
+pub use target::TargetRef;
+pub use weighting::Weights;

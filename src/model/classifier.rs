@@ -1,0 +1,95 @@
+//! A trained classifier: the fitted featurizer, the label names and the linear
+//! model, predicting labels and probabilities for raw texts.
+
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use super::linear::{argmax, LinearModel};
+use super::params::LinearValidParams;
+use crate::features::{map_chunks, Doc, Featurizer, Scratch, SparseRow};
+
+/// Provenance stored with a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Version of the `stance` crate that trained the model.
+    pub crate_version: String,
+    /// FNV-1a 64 hash of the training data file(s), hex.
+    pub training_data_hash: String,
+    /// Number of training examples.
+    pub n_train: u64,
+    /// The hyper-parameters used.
+    pub params: LinearValidParams,
+    /// Selection and evaluation report as JSON.
+    pub metrics_json: String,
+}
+
+/// A prediction for one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Index of the predicted label.
+    pub label: usize,
+    /// Probability (logistic regression) or softmax-normalised score (SVM) per label.
+    pub probs: Vec<f32>,
+}
+
+/// Featurizer, labels and weights: everything needed to classify text.
+#[derive(Debug)]
+pub struct Classifier {
+    /// Text and feature stages, with fitted weights.
+    pub featurizer: Featurizer,
+    /// Label names, by class index.
+    pub labels: Vec<String>,
+    /// The linear model.
+    pub model: LinearModel,
+    /// Provenance.
+    pub info: ModelInfo,
+}
+
+/// Per-thread buffers for [`Classifier::predict_into`].
+#[derive(Debug, Default)]
+pub struct PredictScratch {
+    features: Scratch,
+    row: Vec<(u32, f32)>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl Classifier {
+    /// Classifies one document, writing per-label probabilities into `probs`.
+    pub fn predict_into(&self, doc: Doc<'_>, s: &mut PredictScratch, probs: &mut [f32]) -> usize {
+        self.featurizer.transform_one(doc, &mut s.features, &mut s.row);
+        s.indices.clear();
+        s.values.clear();
+        for &(i, v) in &s.row {
+            s.indices.push(i);
+            s.values.push(v);
+        }
+        self.model.probabilities(SparseRow { indices: &s.indices, values: &s.values }, probs);
+        argmax(probs)
+    }
+
+    /// Classifies many documents on up to `threads` threads, in input order.
+    pub fn predict(&self, docs: &[Doc<'_>], threads: usize) -> Vec<Prediction> {
+        let k = self.labels.len();
+        map_chunks(docs, threads, PredictScratch::default, |s, d| {
+            let mut probs = vec![0f32; k];
+            let label = self.predict_into(*d, s, &mut probs);
+            Prediction { label, probs }
+        })
+    }
+
+    /// Predicted label indices, as linfa-style targets.
+    pub fn predict_labels(&self, docs: &[Doc<'_>], threads: usize) -> Array1<usize> {
+        self.predict(docs, threads).into_iter().map(|p| p.label).collect()
+    }
+
+    /// Probabilities, one row per document.
+    pub fn predict_probabilities(&self, docs: &[Doc<'_>], threads: usize) -> Array2<f32> {
+        let preds = self.predict(docs, threads);
+        let mut out = Array2::zeros((preds.len(), self.labels.len()));
+        for (i, p) in preds.iter().enumerate() {
+            out.row_mut(i).assign(&ndarray::ArrayView1::from(&p.probs[..]));
+        }
+        out
+    }
+}

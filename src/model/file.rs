@@ -1,0 +1,243 @@
+//! The model file: one file holding the whole pipeline and its provenance.
+//!
+//! Layout (little-endian): the 8-byte magic `STANCE\x00M`, a `u32` format
+//! version, a `u64` payload length, a `u64` FNV-1a 64 checksum of the payload,
+//! then the payload in `postcard`. Loading checks each field before decoding and
+//! the decoded model's internal consistency before use. Saving writes a
+//! temporary file beside the target and renames it into place.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use super::classifier::{Classifier, ModelInfo};
+use super::error::ModelError;
+use super::linear::LinearModel;
+use super::params::ModelKind;
+use crate::features::{fnv1a64, Featurizer, FeaturizerState};
+
+/// First bytes of every model file.
+pub const MAGIC: &[u8; 8] = b"STANCE\x00M";
+/// The format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Largest model file this build will read (1 GiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+const HEADER: usize = 8 + 4 + 8 + 8;
+
+/// The serialised payload (format version 1).
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    info: ModelInfo,
+    featurizer: FeaturizerState,
+    labels: Vec<String>,
+    kind: ModelKind,
+    /// Weights of the known features only, row-major `known.len() × labels.len()`.
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+fn format_err(path: &Path, reason: impl Into<String>) -> ModelError {
+    ModelError::Format { path: path.display().to_string(), reason: reason.into() }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> ModelError {
+    ModelError::Io { path: path.display().to_string(), source }
+}
+
+/// Serialises `model` to bytes.
+pub fn to_bytes(model: &Classifier) -> Vec<u8> {
+    let state = model.featurizer.state();
+    let k = model.labels.len();
+    let w = model.model.weights.as_slice().expect("standard layout");
+    let weights = state.known.iter().flat_map(|&j| w[j as usize * k..j as usize * k + k].iter().copied()).collect();
+    let payload = Payload {
+        info: model.info.clone(),
+        featurizer: state,
+        labels: model.labels.clone(),
+        kind: model.model.kind,
+        weights,
+        bias: model.model.bias.to_vec(),
+    };
+    let body = postcard::to_stdvec(&payload).expect("in-memory serialisation cannot fail");
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fnv1a64(0, &body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Parses a model from bytes; `path` names the source in errors.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Classifier, ModelError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(format_err(path, "not a stance model file (bad magic number)"));
+    }
+    if bytes.len() < HEADER {
+        return Err(format_err(path, "truncated model file (incomplete header)"));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version > FORMAT_VERSION {
+        return Err(format_err(
+            path,
+            format!("model format version {version} is newer than this build reads ({FORMAT_VERSION}); upgrade stance"),
+        ));
+    }
+    if version == 0 {
+        return Err(format_err(path, "invalid model format version 0"));
+    }
+    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let body = &bytes[HEADER..];
+    if declared != body.len() as u64 {
+        return Err(format_err(
+            path,
+            format!("truncated or padded model file: header declares {declared} payload bytes, found {}", body.len()),
+        ));
+    }
+    let checksum = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
+    if fnv1a64(0, body) != checksum {
+        return Err(format_err(path, "corrupt model file (checksum mismatch)"));
+    }
+    let payload: Payload =
+        postcard::from_bytes(body).map_err(|e| format_err(path, format!("corrupt model payload: {e}")))?;
+    build(path, payload)
+}
+
+fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
+    let k = p.labels.len();
+    if k < 2 {
+        return Err(format_err(path, format!("model has {k} labels; at least 2 are needed")));
+    }
+    let known = p.featurizer.known.clone();
+    if p.bias.len() != k || p.weights.len() != known.len() * k {
+        return Err(format_err(path, "weight matrix does not match the labels and features"));
+    }
+    if p.weights.iter().chain(&p.bias).any(|w| !w.is_finite()) {
+        return Err(format_err(path, "model weights are not finite"));
+    }
+    let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e))?;
+    let mut dense = vec![0f32; featurizer.dim() * k];
+    for (r, &j) in known.iter().enumerate() {
+        dense[j as usize * k..j as usize * k + k].copy_from_slice(&p.weights[r * k..r * k + k]);
+    }
+    let weights = Array2::from_shape_vec((featurizer.dim(), k), dense).expect("shape matches");
+    let model = LinearModel { kind: p.kind, weights, bias: Array1::from(p.bias) };
+    Ok(Classifier { featurizer, labels: p.labels, model, info: p.info })
+}
+
+/// Loads and validates a model file.
+pub fn load(path: &Path) -> Result<Classifier, ModelError> {
+    let mut file = File::open(path).map_err(|e| io_err(path, e))?;
+    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(format_err(path, format!("file of {len} bytes is larger than any model this build reads")));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    (&mut file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    from_bytes(path, &bytes)
+}
+
+/// Writes `model` to `path` atomically; returns the file size in bytes.
+pub fn save(model: &Classifier, path: &Path) -> Result<u64, ModelError> {
+    let bytes = to_bytes(model);
+    write_atomic(path, &bytes)?;
+    Ok(bytes.len() as u64)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| format_err(path, "not a file path"))?;
+    let tmp: PathBuf = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{Doc, FeatureConfig};
+    use crate::model::{LinearParams, LinearValidParams};
+    use crate::text::TextConfig;
+    use linfa::traits::Fit;
+    use linfa::{DatasetBase, ParamGuard};
+
+    fn tiny() -> Classifier {
+        let texts = ["great deal", "bad deal", "great plan", "bad plan"];
+        let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc { text: t, target: None }).collect();
+        let y = vec![0usize, 1, 0, 1];
+        let config = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
+        let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 2, 1).unwrap();
+        let params: LinearValidParams = LinearParams::new(ModelKind::LogReg).check().unwrap();
+        let model = params.fit(&DatasetBase::new(x, Array1::from(y))).unwrap();
+        let info = ModelInfo {
+            crate_version: "test".into(),
+            training_data_hash: "0".into(),
+            n_train: 4,
+            params,
+            metrics_json: "{}".into(),
+        };
+        Classifier { featurizer, labels: vec!["pos".into(), "neg".into()], model, info }
+    }
+
+    #[test]
+    fn save_load_predicts_identically() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.stance");
+        let model = tiny();
+        let size = save(&model, &path).unwrap();
+        assert_eq!(size, fs::metadata(&path).unwrap().len());
+        let back = load(&path).unwrap();
+        let docs = [Doc { text: "a great plan", target: None }, Doc { text: "so bad", target: None }];
+        assert_eq!(model.predict(&docs, 1), back.predict(&docs, 1));
+        assert_eq!(back.labels, ["pos", "neg"]);
+        assert_eq!(to_bytes(&back), to_bytes(&model), "re-serialising gives the same bytes");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn bad_files_give_clear_errors() {
+        let good = to_bytes(&tiny());
+        let p = Path::new("m");
+        let msg = |b: &[u8]| from_bytes(p, b).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg(b"text,label\n").contains("not a stance model file"));
+        assert!(msg(&good[..20]).contains("truncated model file"));
+        assert!(msg(&good[..good.len() - 5]).contains("truncated or padded"));
+        let mut newer = good.clone();
+        newer[8..12].copy_from_slice(&99u32.to_le_bytes());
+        assert!(msg(&newer).contains("version 99 is newer"));
+        let mut flipped = good.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 0xff;
+        assert!(msg(&flipped).contains("checksum mismatch"));
+        // A hostile payload with a valid checksum and a huge declared length inside.
+        let mut body = vec![0xffu8; 9];
+        body.extend_from_slice(&[1; 16]);
+        let mut hostile = good[..8].to_vec();
+        hostile.extend_from_slice(&1u32.to_le_bytes());
+        hostile.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        hostile.extend_from_slice(&fnv1a64(0, &body).to_le_bytes());
+        hostile.extend_from_slice(&body);
+        assert!(msg(&hostile).contains("corrupt model payload"));
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("missing-dir").join("m.stance");
+        assert!(save(&tiny(), &target).is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

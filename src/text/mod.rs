@@ -1,0 +1,20 @@
+//! Text stage: normalise, tokenise, mark negation scope, stem, split sentences.
+//!
+//! Each stage is a small type in its own file; [`TextPipeline`] chains the enabled
+//! ones, configured by a validated, serialisable [`TextConfig`].
+
+mod negation;
+mod normalize;
+mod pipeline;
+mod sentences;
+mod stem;
+mod token;
+mod tokenize;
+
+pub use negation::NegationMarker;
+pub use normalize::{normalize, Normalizer};
+pub use pipeline::{TextConfig, TextPipeline};
+pub use sentences::{split_sentences, SentenceSpan};
+pub use stem::{StemLanguage, Stemmer};
+pub use token::{Token, TokenKind};
+pub use tokenize::Tokenizer;

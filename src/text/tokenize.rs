@@ -1,0 +1,228 @@
+//! Tokeniser: words, numbers, contractions, and for social text hashtags,
+//! @mentions, URLs and emoticons. Offsets are byte spans in the original text.
+
+use super::normalize::Normalizer;
+use super::token::{Token, TokenKind};
+
+/// Emoticons recognised when social tokenisation is on, longest first.
+const EMOTICONS: &[&str] = &[
+    ":'-(", ":'(", ":-)", ":-(", ":-d", ":-p", ":-/", ":-|", ";-)", "^_^", "-_-", "t_t", ":)", ":(", ":d", ":p", ":/",
+    ":|", ":o", ";)", ";d", "=)", "=(", "<3", "^^", "xd",
+];
+
+/// Splits text into [`Token`]s.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokenizer {
+    /// Recognise URLs, @mentions, #hashtags and emoticons, and map URLs to `<url>`
+    /// and mentions to `@user`.
+    pub social: bool,
+    /// Normalisation applied to each token's text.
+    pub normalizer: Normalizer,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_combining(c)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}')
+}
+
+impl Tokenizer {
+    /// Tokenises `text`, appending to `out` (cleared first).
+    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        out.clear();
+        let mut i = 0;
+        while i < text.len() {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            let (end, kind) = self.scan(text, i, c);
+            let raw = &text[i..end];
+            let norm = match kind {
+                TokenKind::Url => "<url>".to_string(),
+                TokenKind::Mention => "@user".to_string(),
+                _ => {
+                    let mut s = self.normalizer.normalize(raw);
+                    if kind == TokenKind::Word {
+                        squeeze_repeats(&mut s);
+                    }
+                    s
+                }
+            };
+            out.push(Token { text: norm, start: i, end, kind, negated: false });
+            i = end;
+        }
+    }
+
+    /// Tokenises `text` into a new vector.
+    pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.tokenize_into(text, &mut out);
+        out
+    }
+
+    fn scan(&self, text: &str, i: usize, c: char) -> (usize, TokenKind) {
+        let rest = &text[i..];
+        if self.social {
+            if starts_with_ci(rest, "http://") || starts_with_ci(rest, "https://") || starts_with_ci(rest, "www.") {
+                return (i + until_whitespace(rest), TokenKind::Url);
+            }
+            if (c == '@' || c == '#') && rest[1..].chars().next().is_some_and(is_word_char) {
+                let end = i + 1 + word_run(&rest[1..]);
+                return (end, if c == '@' { TokenKind::Mention } else { TokenKind::Hashtag });
+            }
+            if let Some(len) = emoticon_at(rest) {
+                let after = rest[len..].chars().next();
+                if !after.is_some_and(is_word_char) {
+                    return (i + len, TokenKind::Emoticon);
+                }
+            }
+        }
+        if is_word_char(c) {
+            return self.scan_word(text, i);
+        }
+        // A run of the same punctuation or symbol character.
+        let mut end = i + c.len_utf8();
+        while text[end..].starts_with(c) {
+            end += c.len_utf8();
+        }
+        let kind = if c.is_ascii_punctuation() || is_general_punct(c) { TokenKind::Punct } else { TokenKind::Symbol };
+        (end, kind)
+    }
+
+    fn scan_word(&self, text: &str, start: usize) -> (usize, TokenKind) {
+        let mut end = start;
+        let mut all_digits = true;
+        let mut chars = text[start..].char_indices().peekable();
+        while let Some((off, c)) = chars.next() {
+            if is_word_char(c) {
+                all_digits &= c.is_ascii_digit();
+                end = start + off + c.len_utf8();
+                continue;
+            }
+            let next = chars.peek().map(|&(_, n)| n);
+            let prev = text[..start + off].chars().next_back();
+            let joins = match c {
+                // Contractions and elisions: don't, o'clock, l'état.
+                _ if is_apostrophe(c) => next.is_some_and(char::is_alphabetic) && !all_digits,
+                // Decimal and thousands separators: 3.5, 1,000.
+                '.' | ',' if all_digits => next.is_some_and(|n| n.is_ascii_digit()),
+                // Abbreviations: u.s., u.n. (single letters between dots).
+                '.' => {
+                    let single = prev.is_some_and(char::is_alphabetic)
+                        && text[..start + off].chars().rev().nth(1).is_none_or(|p| !is_word_char(p));
+                    single && next.is_some_and(char::is_alphabetic)
+                }
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            end = start + off + c.len_utf8();
+        }
+        // Keep a final abbreviation dot ("u.s.") when the token already holds one.
+        if text[start..end].contains('.') && !all_digits && text[end..].starts_with('.') {
+            end += 1;
+        }
+        (end, if all_digits { TokenKind::Number } else { TokenKind::Word })
+    }
+}
+
+fn is_general_punct(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{00A1}' | '\u{00BF}' | '\u{00AB}' | '\u{00BB}')
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn until_whitespace(s: &str) -> usize {
+    s.char_indices().find(|&(_, c)| c.is_whitespace()).map_or(s.len(), |(i, _)| i)
+}
+
+fn word_run(s: &str) -> usize {
+    s.char_indices().find(|&(_, c)| !is_word_char(c)).map_or(s.len(), |(i, _)| i)
+}
+
+fn emoticon_at(s: &str) -> Option<usize> {
+    EMOTICONS.iter().find(|e| starts_with_ci(s, e)).map(|e| e.len())
+}
+
+/// Shortens runs of one letter longer than three ("soooo" to "sooo").
+fn squeeze_repeats(s: &mut String) {
+    let mut run = 0;
+    let mut prev = None;
+    let mut changed = false;
+    let out: String = s
+        .chars()
+        .filter(|&c| {
+            run = if Some(c) == prev { run + 1 } else { 1 };
+            prev = Some(c);
+            let keep = run <= 3;
+            changed |= !keep;
+            keep
+        })
+        .collect();
+    if changed {
+        *s = out;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(social: bool, text: &str) -> Vec<(String, TokenKind)> {
+        let t = Tokenizer { social, normalizer: Normalizer { unicode: true, lowercase: true } };
+        t.tokenize(text).into_iter().map(|t| (t.text, t.kind)).collect()
+    }
+
+    fn texts(social: bool, text: &str) -> Vec<String> {
+        toks(social, text).into_iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn words_numbers_and_contractions() {
+        assert_eq!(
+            texts(false, "Don\u{2019}t pay $1,000.50 for the U.S. deal, isn't it?"),
+            ["don't", "pay", "$", "1,000.50", "for", "the", "u.s.", "deal", ",", "isn't", "it", "?"]
+        );
+    }
+
+    #[test]
+    fn social_tokens() {
+        let t = toks(true, "@Bob loves #Brexit :) see https://x.co/a?b=1 <3 soooo good!!!");
+        let kinds: Vec<_> = t.iter().map(|t| t.1).collect();
+        assert_eq!(
+            t.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+            ["@user", "loves", "#brexit", ":)", "see", "<url>", "<3", "sooo", "good", "!!!"]
+        );
+        assert_eq!(kinds[0], TokenKind::Mention);
+        assert_eq!(kinds[2], TokenKind::Hashtag);
+        assert_eq!(kinds[3], TokenKind::Emoticon);
+        assert_eq!(kinds[5], TokenKind::Url);
+    }
+
+    #[test]
+    fn without_social_mode_symbols_split() {
+        assert_eq!(texts(false, "@bob #tag"), ["@", "bob", "#", "tag"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Élan, naïve café — \u{1F600} ok";
+        let t = Tokenizer { social: true, normalizer: Normalizer { unicode: true, lowercase: true } };
+        for tok in t.tokenize(text) {
+            assert!(text.is_char_boundary(tok.start) && text.is_char_boundary(tok.end));
+            assert!(tok.start < tok.end);
+        }
+        assert_eq!(texts(true, text), ["élan", ",", "naïve", "café", "-", "\u{1F600}", "ok"]);
+    }
+}

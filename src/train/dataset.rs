@@ -1,0 +1,140 @@
+//! Labelled splits: reading, label mapping, and label indices shared by all splits.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use super::options::{TrainError, TrainOptions};
+use crate::data::{read_all, DataError, DataErrorKind, Example};
+use crate::features::{fnv1a64, Doc, TargetRef};
+
+/// Examples of one split with label indices.
+#[derive(Debug, Clone)]
+pub struct LabeledSet {
+    /// The examples.
+    pub examples: Vec<Example>,
+    /// Label index of each example.
+    pub y: Vec<usize>,
+}
+
+impl LabeledSet {
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+
+    /// The examples as feature-stage documents.
+    pub fn docs(&self) -> Vec<Doc<'_>> {
+        self.examples
+            .iter()
+            .map(|e| Doc {
+                text: &e.text,
+                target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
+            })
+            .collect()
+    }
+
+    /// The examples at `idx`.
+    pub fn subset(&self, idx: &[usize]) -> Self {
+        Self {
+            examples: idx.iter().map(|&i| self.examples[i].clone()).collect(),
+            y: idx.iter().map(|&i| self.y[i]).collect(),
+        }
+    }
+}
+
+/// Train, dev and test splits with a common label set.
+#[derive(Debug, Clone)]
+pub struct Splits {
+    /// Label names, sorted; indices into this list are class indices.
+    pub labels: Vec<String>,
+    /// Training split.
+    pub train: LabeledSet,
+    /// Development split.
+    pub dev: Option<LabeledSet>,
+    /// Test split.
+    pub test: Option<LabeledSet>,
+    /// FNV-1a 64 of the training file's bytes, hex.
+    pub train_hash: String,
+}
+
+fn mapped(opts: &TrainOptions, label: &str) -> String {
+    opts.label_map.iter().find(|(from, _)| from == label).map_or_else(|| label.to_string(), |(_, to)| to.clone())
+}
+
+fn read(opts: &TrainOptions, path: &Path) -> Result<Vec<Example>, DataError> {
+    let mut examples = read_all(path, opts.format, &opts.columns)?;
+    for e in &mut examples {
+        e.label = e.label.as_deref().map(|l| mapped(opts, l));
+    }
+    if examples.is_empty() {
+        return Err(DataError::new(path, DataErrorKind::Invalid("no examples".into())));
+    }
+    Ok(examples)
+}
+
+fn index(path: &Path, examples: Vec<Example>, labels: &[String]) -> Result<LabeledSet, DataError> {
+    let mut y = Vec::with_capacity(examples.len());
+    for e in &examples {
+        let label = e.label.as_deref().unwrap_or_default();
+        let i = labels.iter().position(|l| l == label).ok_or_else(|| {
+            DataError::new(path, DataErrorKind::UnseenLabel { label: label.to_string(), known: labels.to_vec() })
+                .at_line(e.line)
+        })?;
+        y.push(i);
+    }
+    Ok(LabeledSet { examples, y })
+}
+
+/// Hex FNV-1a 64 of a file's bytes.
+pub fn file_hash(path: &Path) -> Result<String, DataError> {
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut h = fnv1a64(0, b"");
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        h = buf[..n].iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    }
+    Ok(format!("{h:016x}"))
+}
+
+impl Splits {
+    /// Reads the splits named in `opts`.
+    pub fn load(opts: &TrainOptions) -> Result<Self, TrainError> {
+        if opts.columns.label.is_none() {
+            return Err(TrainError::Options("training needs a label column".into()));
+        }
+        let train = read(opts, &opts.train)?;
+        let mut labels: Vec<String> = train.iter().filter_map(|e| e.label.clone()).collect();
+        labels.sort();
+        labels.dedup();
+        if labels.len() < 2 {
+            let only = labels.first().cloned().unwrap_or_default();
+            let kind =
+                DataErrorKind::Invalid(format!("the training data has one class ({only:?}); at least two are needed"));
+            return Err(DataError::new(&opts.train, kind)
+                .in_field(opts.columns.label.as_deref().unwrap_or("label"))
+                .into());
+        }
+        let train_hash = file_hash(&opts.train)?;
+        let train = index(&opts.train, train, &labels)?;
+        let load_other = |p: &Option<std::path::PathBuf>| -> Result<Option<LabeledSet>, TrainError> {
+            match p {
+                Some(p) => Ok(Some(index(p, read(opts, p)?, &labels)?)),
+                None => Ok(None),
+            }
+        };
+        let dev = load_other(&opts.dev)?;
+        let test = load_other(&opts.test)?;
+        Ok(Self { labels, train, dev, test, train_hash })
+    }
+}

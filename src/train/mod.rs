@@ -1,0 +1,108 @@
+//! Training: load labelled splits, select hyper-parameters on a dev set or by
+//! cross-validation, fit the final classifier, and evaluate it.
+
+mod dataset;
+mod options;
+mod select;
+
+pub use dataset::{LabeledSet, Splits};
+pub use options::{TrainError, TrainOptions};
+pub use select::{Candidate, Selection};
+
+use std::time::Instant;
+
+use linfa::traits::Fit;
+use linfa::{DatasetBase, ParamGuard};
+use ndarray::Array1;
+
+use crate::eval::{Metrics, SplitReport};
+use crate::features::Featurizer;
+use crate::model::{Classifier, ModelInfo};
+
+/// Reports progress of long stages (a progress bar in the CLI).
+pub trait Progress: Sync {
+    /// A new stage begins; `total` steps when known.
+    fn stage(&self, name: &str, total: Option<u64>);
+    /// One step of the current stage is done.
+    fn step(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &str, _: Option<u64>) {}
+    fn step(&self) {}
+}
+
+/// Everything a training run produced.
+#[derive(Debug)]
+pub struct TrainOutcome {
+    /// The trained classifier.
+    pub classifier: Classifier,
+    /// How the hyper-parameters were chosen.
+    pub selection: Selection,
+    /// Metrics on the dev set, if one was given.
+    pub dev: Option<Metrics>,
+    /// Metrics on the test set, if one was given.
+    pub test: Option<Metrics>,
+    /// Seconds spent fitting the final model (featurising included).
+    pub fit_seconds: f64,
+}
+
+impl TrainOutcome {
+    /// The JSON report: `{"dev": …, "test": …, "selection": …, "train": …}`.
+    pub fn report_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "dev": self.dev.as_ref().map(SplitReport::from),
+            "test": self.test.as_ref().map(SplitReport::from),
+            "selection": self.selection,
+            "train": {
+                "examples": self.classifier.info.n_train,
+                "labels": self.classifier.labels,
+                "features_seen": self.classifier.featurizer.known_features(),
+                "fit_seconds": self.fit_seconds,
+            },
+        })
+    }
+}
+
+/// Trains a classifier as `opts` say.
+pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
+    progress.stage("reading data", None);
+    let splits = Splits::load(opts)?;
+    let selection = select::select(opts, &splits, progress)?;
+    progress.stage("fitting final model", None);
+    let start = Instant::now();
+    let train = &splits.train;
+    let k = splits.labels.len();
+    let (featurizer, x) = Featurizer::fit(
+        opts.text.clone(),
+        selection.chosen.features.clone(),
+        &train.docs(),
+        &train.y,
+        k,
+        opts.threads,
+    )?;
+    let params = selection.chosen.params(opts).check()?;
+    let model = params.fit(&DatasetBase::new(x, Array1::from(train.y.clone())))?;
+    let fit_seconds = start.elapsed().as_secs_f64();
+    let info = ModelInfo {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        training_data_hash: splits.train_hash.clone(),
+        n_train: train.len() as u64,
+        params,
+        metrics_json: String::new(),
+    };
+    let classifier = Classifier { featurizer, labels: splits.labels.clone(), model, info };
+    progress.stage("evaluating", None);
+    let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
+        let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
+        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::Options)
+    };
+    let dev = splits.dev.as_ref().map(evaluate).transpose()?;
+    let test = splits.test.as_ref().map(evaluate).transpose()?;
+    let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
+    outcome.classifier.info.metrics_json = outcome.report_json().to_string();
+    Ok(outcome)
+}

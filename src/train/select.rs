@@ -1,0 +1,180 @@
+//! Model selection: a grid over feature variants, C and class weighting,
+//! scored on the dev set or by K-fold cross-validation on the training set.
+
+use linfa::traits::Fit;
+use linfa::{DatasetBase, ParamGuard};
+use ndarray::Array1;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::dataset::{LabeledSet, Splits};
+use super::options::{TrainError, TrainOptions};
+use super::Progress;
+use crate::eval::Metrics;
+use crate::features::{FeatureConfig, Featurizer};
+use crate::model::{argmax, ClassWeight, LinearParams, ModelKind};
+
+/// One point of the grid, with its score once evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    /// Name of the feature variant.
+    pub variant: String,
+    /// Feature settings of the variant.
+    #[serde(skip)]
+    pub features: FeatureConfig,
+    /// Inverse regularisation strength.
+    pub c: f32,
+    /// Class weighting.
+    pub class_weight: ClassWeight,
+    /// Mean selection metric (dev, or over folds); `None` when not evaluated.
+    pub score: Option<f64>,
+}
+
+impl Candidate {
+    /// The model hyper-parameters of this candidate.
+    pub fn params(&self, opts: &TrainOptions) -> LinearParams {
+        let mut p = LinearParams::new(opts.kind)
+            .c(self.c)
+            .class_weight(self.class_weight.clone())
+            .seed(opts.seed)
+            .threads(opts.threads);
+        if let Some(e) = opts.epochs {
+            p = p.max_epochs(e);
+        }
+        p
+    }
+}
+
+/// The outcome of model selection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Selection {
+    /// `dev`, `cv<K>`, or `none` (fixed settings).
+    pub method: String,
+    /// The metric maximised.
+    pub metric: String,
+    /// The chosen candidate.
+    pub chosen: Candidate,
+    /// Every candidate with its score, in grid order.
+    pub candidates: Vec<Candidate>,
+}
+
+fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)> {
+    let base = opts.features.clone();
+    let mut out = vec![("configured".to_string(), base.clone())];
+    if selecting && opts.search_features {
+        if base.char_ngrams.is_some() && base.word_ngrams > 0 {
+            out.push(("words only".into(), FeatureConfig { char_ngrams: None, ..base.clone() }));
+        }
+        if !base.nb_weighting {
+            out.push(("nb weighting".into(), FeatureConfig { nb_weighting: true, ..base }));
+        }
+    }
+    out
+}
+
+fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
+    let cs: Vec<f32> = match (opts.c, selecting, opts.kind) {
+        (Some(c), _, _) => vec![c],
+        (None, false, _) => vec![LinearParams::default_c(opts.kind)],
+        (None, true, ModelKind::LogReg) => vec![0.3, 1.0, 3.0, 10.0],
+        (None, true, ModelKind::Svm) => vec![0.03, 0.1, 0.3, 1.0],
+    };
+    let weights = match (&opts.class_weight, selecting) {
+        (Some(w), _) => vec![w.clone()],
+        (None, false) => vec![ClassWeight::Balanced],
+        (None, true) => vec![ClassWeight::Balanced, ClassWeight::Uniform],
+    };
+    cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect()
+}
+
+/// (train, held-out) pairs: the dev set, or K folds of the training set.
+fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, LabeledSet)>, TrainError> {
+    if let Some(dev) = &splits.dev {
+        return Ok(vec![(splits.train.clone(), dev.clone())]);
+    }
+    let k = opts.cv.unwrap_or(0);
+    let n = splits.train.len();
+    if k < 2 || k > n {
+        return Err(TrainError::Options(format!("--cv must be between 2 and the number of examples ({n}), got {k}")));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(opts.seed));
+    Ok((0..k)
+        .map(|f| {
+            let held: Vec<usize> = order.iter().copied().skip(f).step_by(k).collect();
+            let mut keep: Vec<usize> =
+                order.iter().copied().enumerate().filter(|(i, _)| i % k != f).map(|(_, j)| j).collect();
+            keep.sort_unstable();
+            (splits.train.subset(&keep), splits.train.subset(&held))
+        })
+        .collect())
+}
+
+/// Chooses features and hyper-parameters.
+pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> Result<Selection, TrainError> {
+    let selecting = splits.dev.is_some() || opts.cv.is_some();
+    let metric = opts.select_metric.clone();
+    if metric == "favg" && opts.favg_labels.is_empty() {
+        return Err(TrainError::Options("selecting by favg needs --favg-labels".into()));
+    }
+    let mut candidates: Vec<Candidate> = variants(opts, selecting)
+        .into_iter()
+        .flat_map(|(variant, features)| {
+            grid(opts, selecting).into_iter().map(move |(c, class_weight)| Candidate {
+                variant: variant.clone(),
+                features: features.clone(),
+                c,
+                class_weight,
+                score: None,
+            })
+        })
+        .collect();
+    if !selecting {
+        let chosen = candidates.remove(0);
+        return Ok(Selection { method: "none".into(), metric, chosen: chosen.clone(), candidates: vec![chosen] });
+    }
+    let folds = folds(opts, splits)?;
+    let k = splits.labels.len();
+    progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
+    let mut sums = vec![0f64; candidates.len()];
+    for (train, held) in &folds {
+        let mut i = 0;
+        while i < candidates.len() {
+            let variant = candidates[i].variant.clone();
+            let (featurizer, x) = Featurizer::fit(
+                opts.text.clone(),
+                candidates[i].features.clone(),
+                &train.docs(),
+                &train.y,
+                k,
+                opts.threads,
+            )?;
+            let x_held = featurizer.transform(&held.docs(), opts.threads);
+            let ds = DatasetBase::new(x, Array1::from(train.y.clone()));
+            while i < candidates.len() && candidates[i].variant == variant {
+                let model = candidates[i].params(opts).check()?.fit(&ds)?;
+                let pred: Vec<usize> = x_held
+                    .rows()
+                    .map(|row| {
+                        let mut s = vec![0f32; k];
+                        model.scores(row, &mut s);
+                        argmax(&s)
+                    })
+                    .collect();
+                let m =
+                    Metrics::compute(&splits.labels, &held.y, &pred, &opts.favg_labels).map_err(TrainError::Options)?;
+                sums[i] += m.get(&metric).ok_or_else(|| TrainError::Options(format!("unknown metric {metric:?}")))?;
+                progress.step();
+                i += 1;
+            }
+        }
+    }
+    for (c, s) in candidates.iter_mut().zip(&sums) {
+        c.score = Some(s / folds.len() as f64);
+    }
+    let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.score > candidates[b].score { i } else { b });
+    let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
+    Ok(Selection { method, metric, chosen: candidates[best].clone(), candidates })
+}
