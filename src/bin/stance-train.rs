@@ -91,8 +91,8 @@ struct Args {
     /// Word n-grams of orders 1..=N (0: none).
     #[arg(long, default_value_t = 2)]
     word_ngrams: usize,
-    /// Character n-gram orders MIN-MAX within words, or "none".
-    #[arg(long, default_value = "2-5", value_parser = parse_char_ngrams)]
+    /// Character n-gram orders MIN-MAX within words (e.g. 2-5), or "none".
+    #[arg(long, default_value = "none", value_parser = parse_char_ngrams)]
     char_ngrams: CharNgrams,
     /// Feature space of 2^BITS hashed dimensions.
     #[arg(long, default_value_t = 20)]
@@ -127,7 +127,7 @@ struct Args {
     /// Keep case.
     #[arg(long)]
     no_lowercase: bool,
-    /// Do not try feature variants (words only, NB weighting) during selection.
+    /// Do not try feature variants (character n-grams, NB weighting) during selection.
     #[arg(long)]
     no_search_features: bool,
     /// Maximum training epochs.
@@ -247,6 +247,7 @@ fn options(args: &Args) -> Result<TrainOptions> {
         label: Some(args.label_col.clone()),
         target: args.target_col.clone(),
         spans: args.spans_col.clone(),
+        id: None,
     };
     o.label_map = args.label_map.clone().unwrap_or_default();
     o.kind = args.model;

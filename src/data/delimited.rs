@@ -25,16 +25,8 @@ impl LineIndex {
             let (_, lf) = self.marks.pop_front().expect("front exists");
             self.lines_before += u64::from(lf);
         }
-        let mut line = self.lines_before + 1;
-        let mut cur = byte;
-        for &(o, lf) in &self.marks {
-            if o != cur {
-                break;
-            }
-            line += u64::from(lf);
-            cur += 1;
-        }
-        line
+        let run = self.marks.iter().zip(byte..).take_while(|((o, _), cur)| o == cur);
+        self.lines_before + 1 + run.filter(|((_, lf), _)| *lf).count() as u64
     }
 }
 
@@ -67,6 +59,7 @@ pub struct DelimitedReader {
     text: (usize, String),
     label: Option<(usize, String)>,
     target: Option<(usize, String)>,
+    id: Option<(usize, String)>,
     width: u64,
     max_bytes: usize,
 }
@@ -113,6 +106,7 @@ impl DelimitedReader {
         let text = column(path, &header, &columns.text)?;
         let label = columns.label.as_deref().map(|c| column(path, &header, c)).transpose()?;
         let target = columns.target.as_deref().map(|c| column(path, &header, c)).transpose()?;
+        let id = columns.id.as_deref().map(|c| column(path, &header, c)).transpose()?;
         Ok(Self {
             path: path.to_path_buf(),
             lines,
@@ -121,6 +115,7 @@ impl DelimitedReader {
             text,
             label,
             target,
+            id,
             width: header.len() as u64,
             max_bytes,
         })
@@ -156,7 +151,11 @@ impl DelimitedReader {
             }),
             None => None,
         };
-        Ok(Example { text: text.to_string(), label, target, line })
+        let id = match &self.id {
+            Some(col) => Some(self.field(line, col)?.to_string()),
+            None => None,
+        };
+        Ok(Example { text: text.to_string(), label, target, id, line })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.

@@ -102,15 +102,16 @@ impl JsonlReader {
         if text.trim().is_empty() {
             return Err(self.err(DataErrorKind::EmptyText).in_field(&self.columns.text));
         }
+        let id = self.columns.id.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         if let Some(spans_key) = &self.columns.spans {
-            return self.span_examples(&obj, text, spans_key);
+            return self.span_examples(&obj, text, spans_key, id);
         }
         let label = self.columns.label.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         let target = match self.columns.target.as_deref() {
             Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
             None => None,
         };
-        Ok(vec![Example { text: text.to_string(), label, target, line: self.line }])
+        Ok(vec![Example { text: text.to_string(), label, target, id, line: self.line }])
     }
 
     fn span_examples(
@@ -118,6 +119,7 @@ impl JsonlReader {
         obj: &serde_json::Map<String, Value>,
         text: &str,
         key: &str,
+        id: Option<String>,
     ) -> Result<Vec<Example>, DataError> {
         let Some(Value::Array(items)) = obj.get(key) else {
             return Err(self.err(DataErrorKind::Invalid("expected an array of target mentions".into())).in_field(key));
@@ -153,6 +155,7 @@ impl JsonlReader {
                 text: text.to_string(),
                 label,
                 target: Some(Target { name, span: Some((from, to)) }),
+                id: id.clone(),
                 line: self.line,
             });
         }

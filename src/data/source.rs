@@ -135,7 +135,13 @@ impl Iterator for RecordReader {
                 };
                 let text = if *line == 1 { text.trim_start_matches('\u{feff}') } else { text };
                 if !text.trim().is_empty() {
-                    return Some(Ok(Example { text: text.to_string(), label: None, target: None, line: *line }));
+                    return Some(Ok(Example {
+                        text: text.to_string(),
+                        label: None,
+                        target: None,
+                        id: None,
+                        line: *line,
+                    }));
                 }
             },
         }

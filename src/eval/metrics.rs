@@ -91,9 +91,9 @@ impl Metrics {
         let m = &confusion.matrix;
         let n = confusion.total();
         let mut per = Vec::with_capacity(k);
-        for c in 0..k {
-            let tp = m[c][c];
-            let support: u64 = m[c].iter().sum();
+        for (c, row) in m.iter().enumerate() {
+            let tp = row[c];
+            let support: u64 = row.iter().sum();
             let predicted: u64 = (0..k).map(|t| m[t][c]).sum();
             let precision = ratio(tp, predicted);
             let recall = ratio(tp, support);

@@ -53,7 +53,7 @@ impl Default for FeatureConfig {
     fn default() -> Self {
         Self {
             word_ngrams: 2,
-            char_ngrams: Some((2, 5)),
+            char_ngrams: None,
             hash_bits: 20,
             hash_seed: 0,
             sublinear_tf: true,

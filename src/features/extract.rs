@@ -4,7 +4,7 @@
 use super::config::{FeatureConfig, TargetMode};
 use super::hash::{combine, fnv1a64, fnv1a64_step, mix64};
 use super::target::TargetRef;
-use crate::text::{Normalizer, TextPipeline, Token, TokenKind};
+use crate::text::{Normalizer, StemCache, TextPipeline, Token, TokenKind};
 
 const NS_WORD: u64 = 0x5752_4400;
 const NS_CHAR: u64 = 0x4348_4152;
@@ -22,8 +22,10 @@ pub struct Scratch {
     token_hashes: Vec<u64>,
     hashes: Vec<u64>,
     indices: Vec<u32>,
+    sort_buf: Vec<u32>,
     surface: String,
     bounds: Vec<usize>,
+    stems: StemCache,
 }
 
 impl Scratch {
@@ -43,7 +45,7 @@ pub(crate) fn raw_counts(
     s: &mut Scratch,
     out: &mut Vec<(u32, f32)>,
 ) {
-    pipeline.analyze_into(text, &mut s.tokens);
+    pipeline.analyze_into(text, &mut s.tokens, &mut s.stems);
     let span = match (mode, target) {
         (TargetMode::Mask, Some(t)) => t.locate(text),
         _ => None,
@@ -105,13 +107,39 @@ pub(crate) fn raw_counts(
     let shift = 64 - u32::from(config.hash_bits);
     s.indices.clear();
     s.indices.extend(s.hashes.iter().map(|&h| (mix64(h) >> shift) as u32));
-    s.indices.sort_unstable();
+    radix_sort(&mut s.indices, &mut s.sort_buf, config.hash_bits);
     out.clear();
     for &i in &s.indices {
         match out.last_mut() {
             Some((last, c)) if *last == i => *c += 1.0,
             _ => out.push((i, 1.0)),
         }
+    }
+}
+
+/// Sorts `v` (values below `2^bits`) by least-significant-digit radix sort on
+/// bytes; much cheaper than a comparison sort for the few hundred indices of a document.
+fn radix_sort(v: &mut Vec<u32>, tmp: &mut Vec<u32>, bits: u8) {
+    if v.len() < 64 {
+        v.sort_unstable();
+        return;
+    }
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    for shift in (0..u32::from(bits)).step_by(8) {
+        let mut counts = [0usize; 257];
+        for &x in v.iter() {
+            counts[((x >> shift) & 0xff) as usize + 1] += 1;
+        }
+        for i in 1..257 {
+            counts[i] += counts[i - 1];
+        }
+        for &x in v.iter() {
+            let d = ((x >> shift) & 0xff) as usize;
+            tmp[counts[d]] = x;
+            counts[d] += 1;
+        }
+        std::mem::swap(v, tmp);
     }
 }
 
@@ -158,6 +186,25 @@ mod tests {
         let mut out = Vec::new();
         raw_counts(config, mode, &pipeline, text, target, &mut Scratch::default(), &mut out);
         out
+    }
+
+    #[test]
+    fn radix_sort_matches_sort() {
+        let mut state = 12345u64;
+        for n in [0, 5, 63, 64, 500] {
+            for bits in [8u8, 12, 20, 26] {
+                let mut v: Vec<u32> = (0..n)
+                    .map(|_| {
+                        state = mix64(state + 1);
+                        (state >> (64 - u32::from(bits))) as u32
+                    })
+                    .collect();
+                let mut expect = v.clone();
+                expect.sort_unstable();
+                radix_sort(&mut v, &mut Vec::new(), bits);
+                assert_eq!(v, expect);
+            }
+        }
     }
 
     #[test]

@@ -24,7 +24,12 @@ impl Normalizer {
     /// Normalises `text` into `out` (cleared first).
     pub fn normalize_into(&self, text: &str, out: &mut String) {
         out.clear();
-        if self.unicode && !text.is_ascii() {
+        if text.is_ascii() {
+            out.push_str(text);
+            if self.lowercase {
+                out.make_ascii_lowercase();
+            }
+        } else if self.unicode {
             for c in text.nfkc().map(fold) {
                 push_case(out, c, self.lowercase);
             }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::negation::NegationMarker;
 use super::normalize::Normalizer;
-use super::stem::{StemLanguage, Stemmer};
+use super::stem::{StemCache, StemLanguage, Stemmer};
 use super::token::{Token, TokenKind};
 use super::tokenize::Tokenizer;
 
@@ -52,17 +52,16 @@ impl TextPipeline {
         &self.config
     }
 
-    /// Runs every enabled stage on `text`, writing tokens into `out`.
-    pub fn analyze_into(&self, text: &str, out: &mut Vec<Token>) {
+    /// Runs every enabled stage on `text`, writing tokens into `out` (whose
+    /// buffers are reused) and memoising stems in `cache`.
+    pub fn analyze_into(&self, text: &str, out: &mut Vec<Token>, cache: &mut StemCache) {
         self.tokenizer.tokenize_into(text, out);
         if self.config.negation {
             NegationMarker.mark(out);
         }
         if let Some(stemmer) = &self.stemmer {
             for tok in out.iter_mut().filter(|t| t.kind == TokenKind::Word) {
-                if let Some(stem) = stemmer.stem(&tok.text) {
-                    tok.text = stem;
-                }
+                cache.stem_in_place(stemmer, &mut tok.text);
             }
         }
     }
@@ -70,7 +69,7 @@ impl TextPipeline {
     /// Runs every enabled stage on `text`.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
-        self.analyze_into(text, &mut out);
+        self.analyze_into(text, &mut out, &mut StemCache::default());
         out
     }
 }

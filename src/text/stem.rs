@@ -1,5 +1,8 @@
 //! Stemming with `rust-stemmers` (Snowball), language configurable.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use rust_stemmers::Algorithm;
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +131,61 @@ impl Stemmer {
     }
 }
 
+/// FNV-1a as a `Hasher` for the in-memory stem cache (short keys, no persistence).
+#[derive(Default)]
+pub struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A bounded per-thread memo of word → stem (Snowball is the costliest text
+/// stage; words repeat, so most look-ups hit). Cleared when full.
+#[derive(Default)]
+pub struct StemCache {
+    map: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<FnvHasher>>,
+}
+
+impl std::fmt::Debug for StemCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StemCache({} entries)", self.map.len())
+    }
+}
+
+impl StemCache {
+    /// Largest number of cached words.
+    pub const CAPACITY: usize = 1 << 16;
+
+    /// Stems `word` in place through the cache.
+    pub fn stem_in_place(&mut self, stemmer: &Stemmer, word: &mut String) {
+        if let Some(hit) = self.map.get(word.as_str()) {
+            if let Some(stem) = hit {
+                word.clear();
+                word.push_str(stem);
+            }
+            return;
+        }
+        if self.map.len() >= Self::CAPACITY {
+            self.map.clear();
+        }
+        let stem = stemmer.stem(word);
+        self.map.insert(word.as_str().into(), stem.as_deref().map(Into::into));
+        if let Some(stem) = stem {
+            *word = stem;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +198,19 @@ mod tests {
         assert_eq!(en.stem("against"), None);
         let de = Stemmer::new(StemLanguage::German);
         assert_eq!(de.stem("häuser").as_deref(), Some("haus"));
+    }
+
+    #[test]
+    fn cache_gives_the_same_stems() {
+        let en = Stemmer::new(StemLanguage::English);
+        let mut cache = StemCache::default();
+        for _ in 0..2 {
+            for w in ["questioned", "against", "running"] {
+                let mut s = w.to_string();
+                cache.stem_in_place(&en, &mut s);
+                assert_eq!(Some(s.clone()), en.stem(w).or(Some(w.to_string())));
+            }
+        }
     }
 
     #[test]

@@ -33,9 +33,9 @@ fn is_combining(c: char) -> bool {
 }
 
 impl Tokenizer {
-    /// Tokenises `text`, appending to `out` (cleared first).
+    /// Tokenises `text` into `out`, reusing the string buffers of tokens already there.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
-        out.clear();
+        let mut n = 0;
         let mut i = 0;
         while i < text.len() {
             let c = text[i..].chars().next().expect("i is on a char boundary");
@@ -44,21 +44,31 @@ impl Tokenizer {
                 continue;
             }
             let (end, kind) = self.scan(text, i, c);
-            let raw = &text[i..end];
-            let norm = match kind {
-                TokenKind::Url => "<url>".to_string(),
-                TokenKind::Mention => "@user".to_string(),
-                _ => {
-                    let mut s = self.normalizer.normalize(raw);
-                    if kind == TokenKind::Word {
-                        squeeze_repeats(&mut s);
-                    }
-                    s
+            if n == out.len() {
+                out.push(Token { text: String::new(), start: 0, end: 0, kind, negated: false });
+            }
+            let tok = &mut out[n];
+            n += 1;
+            (tok.start, tok.end, tok.kind, tok.negated) = (i, end, kind, false);
+            match kind {
+                TokenKind::Url => {
+                    tok.text.clear();
+                    tok.text.push_str("<url>");
                 }
-            };
-            out.push(Token { text: norm, start: i, end, kind, negated: false });
+                TokenKind::Mention => {
+                    tok.text.clear();
+                    tok.text.push_str("@user");
+                }
+                _ => {
+                    self.normalizer.normalize_into(&text[i..end], &mut tok.text);
+                    if kind == TokenKind::Word {
+                        squeeze_repeats(&mut tok.text);
+                    }
+                }
+            }
             i = end;
         }
+        out.truncate(n);
     }
 
     /// Tokenises `text` into a new vector.
@@ -70,7 +80,12 @@ impl Tokenizer {
 
     fn scan(&self, text: &str, i: usize, c: char) -> (usize, TokenKind) {
         let rest = &text[i..];
-        if self.social {
+        if self.social
+            && matches!(
+                c,
+                'h' | 'H' | 'w' | 'W' | '@' | '#' | ':' | ';' | '=' | '<' | '^' | '-' | 't' | 'T' | 'x' | 'X'
+            )
+        {
             if starts_with_ci(rest, "http://") || starts_with_ci(rest, "https://") || starts_with_ci(rest, "www.") {
                 return (i + until_whitespace(rest), TokenKind::Url);
             }
@@ -98,6 +113,17 @@ impl Tokenizer {
     }
 
     fn scan_word(&self, text: &str, start: usize) -> (usize, TokenKind) {
+        // Fast path: a run of ASCII letters ended by a space or clause punctuation.
+        let bytes = text.as_bytes();
+        let run = bytes[start..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if run > 0
+            && matches!(
+                bytes.get(start + run),
+                None | Some(b' ' | b'\n' | b'\t' | b',' | b'!' | b'?' | b';' | b':' | b')' | b'"')
+            )
+        {
+            return (start + run, TokenKind::Word);
+        }
         let mut end = start;
         let mut all_digits = true;
         let mut chars = text[start..].char_indices().peekable();

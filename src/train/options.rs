@@ -34,7 +34,7 @@ pub struct TrainOptions {
     pub c: Option<f32>,
     /// Fixed class weighting; when `None` and selecting, both are tried (else balanced).
     pub class_weight: Option<ClassWeight>,
-    /// Try feature variants (words only, NB weighting) during selection.
+    /// Try feature variants (character n-grams on/off, NB weighting) during selection.
     pub search_features: bool,
     /// K-fold cross-validation on the training set, when there is no dev set.
     pub cv: Option<usize>,

@@ -66,6 +66,8 @@ fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)
     if selecting && opts.search_features {
         if base.char_ngrams.is_some() && base.word_ngrams > 0 {
             out.push(("words only".into(), FeatureConfig { char_ngrams: None, ..base.clone() }));
+        } else if base.char_ngrams.is_none() {
+            out.push(("char 2-5".into(), FeatureConfig { char_ngrams: Some((2, 5)), ..base.clone() }));
         }
         if !base.nb_weighting {
             out.push(("nb weighting".into(), FeatureConfig { nb_weighting: true, ..base }));

@@ -1,0 +1,57 @@
+//! Expanding input arguments: files as given, directories as their files in
+//! sorted order (recursively, hidden entries skipped), `-` as stdin.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Expands `inputs`; no inputs means stdin.
+pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+    if inputs.is_empty() {
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut out)?;
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_expand_sorted_and_skip_hidden() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.txt", "a.txt", ".hidden", "sub/c.txt"] {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let got = expand_inputs(&[dir.path().to_path_buf(), PathBuf::from("-")]).unwrap();
+        let names: Vec<_> =
+            got.iter().map(|p| p.strip_prefix(dir.path()).unwrap_or(p).to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["a.txt", "b.txt", "sub/c.txt", "-"]);
+        assert_eq!(expand_inputs(&[]).unwrap(), [PathBuf::from("-")]);
+    }
+}

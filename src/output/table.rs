@@ -1,0 +1,119 @@
+//! A readable table: a header, then one aligned row per record with long
+//! values shortened.
+
+use std::io::{self, Write};
+
+use super::{plain, Record, Sink};
+
+const MAX_WIDTH: usize = 60;
+
+/// Aligned columns for people.
+pub struct TableSink<'a> {
+    out: Box<dyn Write + 'a>,
+    columns: Vec<&'static str>,
+    header: bool,
+}
+
+impl<'a> TableSink<'a> {
+    /// A table over `out` with `columns`.
+    pub fn new(out: Box<dyn Write + 'a>, columns: &[&'static str]) -> Self {
+        Self { out, columns: columns.to_vec(), header: true }
+    }
+
+    fn width(column: &str) -> usize {
+        match column {
+            "line" | "score" | "confidence" => 7,
+            "label" | "stance" | "actor" | "event" | "id" => 14,
+            "source" | "article" => 24,
+            _ => MAX_WIDTH,
+        }
+    }
+}
+
+fn shorten(s: &str, width: usize) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() <= width {
+        flat
+    } else {
+        let mut out: String = flat.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+impl Sink for TableSink<'_> {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        if self.header {
+            self.header = false;
+            let line: Vec<String> = self.columns.iter().map(|c| format!("{:<w$}", c, w = Self::width(c))).collect();
+            writeln!(self.out, "{}", line.join("  ").trim_end())?;
+        }
+        let cells: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let w = Self::width(c);
+                let v = record.get(c).map(|v| match v {
+                    serde_json::Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(0.0)),
+                    other => plain(other),
+                });
+                format!("{:<w$}", shorten(&v.unwrap_or_default(), w))
+            })
+            .collect();
+        writeln!(self.out, "{}", cells.join("  ").trim_end())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{sink, OutputFormat};
+    use super::*;
+    use serde_json::json;
+
+    fn records() -> Vec<Record> {
+        vec![
+            Record { fields: vec![("line", json!(1)), ("label", json!("pos")), ("top", json!([{"p": 0.5}]))] },
+            Record { fields: vec![("line", json!(2)), ("label", json!("a,\"b\"")), ("top", json!(null))] },
+        ]
+    }
+
+    fn render(format: OutputFormat) -> String {
+        let mut buf = Vec::new();
+        {
+            let mut s = sink(format, Box::new(&mut buf), &["line", "label", "top"], true);
+            for r in records() {
+                s.write(&r).unwrap();
+            }
+            s.finish().unwrap();
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn every_format_keeps_order_and_fields() {
+        assert_eq!(
+            render(OutputFormat::Jsonl),
+            "{\"line\":1,\"label\":\"pos\",\"top\":[{\"p\":0.5}]}\n{\"line\":2,\"label\":\"a,\\\"b\\\"\",\"top\":null}\n"
+        );
+        assert_eq!(render(OutputFormat::Csv), "line,label,top\n1,pos,\"[{\"\"p\"\":0.5}]\"\n2,\"a,\"\"b\"\"\",\n");
+        let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
+        assert_eq!(json[1]["line"], 2);
+        let table = render(OutputFormat::Table);
+        assert!(table.starts_with("line     label"), "{table}");
+        assert_eq!(table.lines().count(), 3);
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("a\nb", 4), "a b");
+    }
+}
