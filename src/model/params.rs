@@ -58,8 +58,14 @@ pub struct LinearValidParams {
     pub tol: f32,
     /// Seed for the example order.
     pub seed: u64,
-    /// Threads for one-vs-rest training (results do not depend on it).
+    /// Threads for one-vs-rest training (results do not depend on it, so it
+    /// is not stored with a model).
+    #[serde(skip, default = "one")]
     pub threads: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Unchecked hyper-parameters with a builder; [`ParamGuard::check`] validates them.

@@ -53,6 +53,14 @@ pub struct TrainOutcome {
 impl TrainOutcome {
     /// The JSON report: `{"dev": …, "test": …, "selection": …, "train": …}`.
     pub fn report_json(&self) -> serde_json::Value {
+        let mut report = self.stored_report();
+        report["train"]["fit_seconds"] = serde_json::json!(self.fit_seconds);
+        report
+    }
+
+    /// The report stored in the model file: [`TrainOutcome::report_json`]
+    /// without timings, so the same data gives the same bytes.
+    fn stored_report(&self) -> serde_json::Value {
         serde_json::json!({
             "dev": self.dev.as_ref().map(SplitReport::from),
             "test": self.test.as_ref().map(SplitReport::from),
@@ -61,7 +69,6 @@ impl TrainOutcome {
                 "examples": self.classifier.info.n_train,
                 "labels": self.classifier.labels,
                 "features_seen": self.classifier.featurizer.known_features(),
-                "fit_seconds": self.fit_seconds,
             },
         })
     }
@@ -103,6 +110,6 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     let dev = splits.dev.as_ref().map(evaluate).transpose()?;
     let test = splits.test.as_ref().map(evaluate).transpose()?;
     let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
-    outcome.classifier.info.metrics_json = outcome.report_json().to_string();
+    outcome.classifier.info.metrics_json = outcome.stored_report().to_string();
     Ok(outcome)
 }
