@@ -123,8 +123,11 @@ fn run_batch(
     let records = map_chunks(batch, opts.threads, PredictScratch::default, |scratch, item| match item {
         Item::Error(e) => (error_record(&e.path.display().to_string(), e.line, e.to_string()), true, 0),
         Item::Example(source, e) => {
-            let doc =
-                Doc { text: &e.text, target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }) };
+            let doc = Doc {
+                text: &e.text,
+                target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
+                holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
+            };
             let mut probs = vec![0f32; k];
             let best = classifier.predict_into(doc, scratch, &mut probs);
             let mut order: Vec<usize> = (0..k).collect();

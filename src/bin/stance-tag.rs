@@ -48,6 +48,9 @@ struct Args {
     /// Column with the stance target, for target-aware models.
     #[arg(long)]
     target_col: Option<String>,
+    /// Column naming the stance holder, for holder-aware models.
+    #[arg(long)]
+    holder_col: Option<String>,
     /// Column with a record id, copied to the output.
     #[arg(long)]
     id_col: Option<String>,
@@ -121,6 +124,7 @@ fn run(args: Args) -> Result<Done> {
             label: None,
             target: args.target_col.clone(),
             spans: None,
+            holder: args.holder_col.clone(),
             id: args.id_col.clone(),
         },
         top_k: args.top_k,

@@ -37,9 +37,9 @@ The report goes to stdout; progress to stderr. --metrics-json writes
 #[derive(Parser, Debug)]
 #[command(version, about, after_help = EXAMPLES)]
 struct Args {
-    /// Training data (.csv, .tsv or .jsonl).
-    #[arg(long)]
-    train: PathBuf,
+    /// Training data (.csv, .tsv or .jsonl); repeat to concatenate files.
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
     /// Development data: selects C, class weighting and feature options.
     #[arg(long)]
     dev: Option<PathBuf>,
@@ -58,6 +58,9 @@ struct Args {
     /// Column naming the stance target (topic or entity).
     #[arg(long)]
     target_col: Option<String>,
+    /// Column naming the stance holder (masked like the target; news stance).
+    #[arg(long)]
+    holder_col: Option<String>,
     /// JSONL key of an array of target mentions ({from, to, mention, <label-col>}), one example each.
     #[arg(long)]
     spans_col: Option<String>,
@@ -238,7 +241,7 @@ impl Progress for Bar {
 }
 
 fn options(args: &Args) -> Result<TrainOptions> {
-    let mut o = TrainOptions::new(&args.train, &args.text_col, &args.label_col);
+    let mut o = TrainOptions::new(args.train.clone(), &args.text_col, &args.label_col);
     o.dev = args.dev.clone();
     o.test = args.test.clone();
     o.format = args.format;
@@ -247,6 +250,7 @@ fn options(args: &Args) -> Result<TrainOptions> {
         label: Some(args.label_col.clone()),
         target: args.target_col.clone(),
         spans: args.spans_col.clone(),
+        holder: args.holder_col.clone(),
         id: None,
     };
     o.label_map = args.label_map.clone().unwrap_or_default();

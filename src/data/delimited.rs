@@ -60,6 +60,7 @@ pub struct DelimitedReader {
     label: Option<(usize, String)>,
     target: Option<(usize, String)>,
     id: Option<(usize, String)>,
+    holder: Option<(usize, String)>,
     width: u64,
     max_bytes: usize,
 }
@@ -107,6 +108,7 @@ impl DelimitedReader {
         let label = columns.label.as_deref().map(|c| column(path, &header, c)).transpose()?;
         let target = columns.target.as_deref().map(|c| column(path, &header, c)).transpose()?;
         let id = columns.id.as_deref().map(|c| column(path, &header, c)).transpose()?;
+        let holder = columns.holder.as_deref().map(|c| column(path, &header, c)).transpose()?;
         Ok(Self {
             path: path.to_path_buf(),
             lines,
@@ -116,6 +118,7 @@ impl DelimitedReader {
             label,
             target,
             id,
+            holder,
             width: header.len() as u64,
             max_bytes,
         })
@@ -155,7 +158,14 @@ impl DelimitedReader {
             Some(col) => Some(self.field(line, col)?.to_string()),
             None => None,
         };
-        Ok(Example { text: text.to_string(), label, target, id, line })
+        let holder = match &self.holder {
+            Some(col) => Some(Target {
+                name: nonempty(self.field(line, col)?, &self.path, line, &col.1)?.to_string(),
+                span: None,
+            }),
+            None => None,
+        };
+        Ok(Example { text: text.to_string(), label, target, holder, id, line })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.

@@ -18,6 +18,8 @@ pub struct Example {
     pub label: Option<String>,
     /// The target, if a target column or span field was read.
     pub target: Option<Target>,
+    /// Who holds the stance (news: the actor), if a holder column was read.
+    pub holder: Option<Target>,
     /// The record's identifier, if an id column was read.
     pub id: Option<String>,
     /// 1-based line where the record starts.
@@ -33,6 +35,8 @@ pub struct Columns {
     pub label: Option<String>,
     /// Column naming the target (stance toward a target).
     pub target: Option<String>,
+    /// Column naming the stance holder (located in the text by substring).
+    pub holder: Option<String>,
     /// Column with a record identifier, copied to the output.
     pub id: Option<String>,
     /// JSONL only: key of an array of target mentions, each an object with `from`

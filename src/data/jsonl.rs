@@ -111,7 +111,11 @@ impl JsonlReader {
             Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
             None => None,
         };
-        Ok(vec![Example { text: text.to_string(), label, target, id, line: self.line }])
+        let holder = match self.columns.holder.as_deref() {
+            Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
+            None => None,
+        };
+        Ok(vec![Example { text: text.to_string(), label, target, holder, id, line: self.line }])
     }
 
     fn span_examples(
@@ -155,6 +159,7 @@ impl JsonlReader {
                 text: text.to_string(),
                 label,
                 target: Some(Target { name, span: Some((from, to)) }),
+                holder: None,
                 id: id.clone(),
                 line: self.line,
             });

@@ -47,7 +47,7 @@ impl Format {
 
 enum Inner {
     Delimited(Box<DelimitedReader>),
-    Jsonl(JsonlReader),
+    Jsonl(Box<JsonlReader>),
     Lines { input: Box<dyn BufRead + Send>, line: u64, buf: Vec<u8> },
 }
 
@@ -100,7 +100,7 @@ impl RecordReader {
                 let delim = if format == Format::Csv { b',' } else { b'\t' };
                 Inner::Delimited(Box::new(DelimitedReader::new(path, buffered, delim, columns, max_bytes)?))
             }
-            Format::Jsonl => Inner::Jsonl(JsonlReader::new(path, buffered, columns, max_bytes)),
+            Format::Jsonl => Inner::Jsonl(Box::new(JsonlReader::new(path, buffered, columns, max_bytes))),
             Format::Lines => Inner::Lines { input: buffered, line: 0, buf: Vec::new() },
         };
         Ok(Self { path: path.to_path_buf(), inner, max_bytes })
@@ -139,6 +139,7 @@ impl Iterator for RecordReader {
                         text: text.to_string(),
                         label: None,
                         target: None,
+                        holder: None,
                         id: None,
                         line: *line,
                     }));

@@ -2,8 +2,8 @@
 //! target context and conjunctions → sorted `(index, count)` pairs.
 
 use super::config::{FeatureConfig, TargetMode};
+use super::featurizer::Doc;
 use super::hash::{combine, fnv1a64, fnv1a64_step, mix64};
-use super::target::TargetRef;
 use crate::text::{Normalizer, StemCache, TextPipeline, Token, TokenKind};
 
 const NS_WORD: u64 = 0x5752_4400;
@@ -11,6 +11,10 @@ const NS_CHAR: u64 = 0x4348_4152;
 const NS_LEFT: u64 = 0x4c45_4654;
 const NS_RIGHT: u64 = 0x5249_4748;
 const NS_TARGET: u64 = 0x5441_5247;
+const NS_HOLDER_LEFT: u64 = 0x484c_4654;
+const NS_HOLDER_RIGHT: u64 = 0x4852_4754;
+/// Hash of the placeholder that replaces a masked holder mention.
+const HOLDER_TOKEN: u64 = 0x3c48_4f4c_4445_523e;
 const NEGATED: u64 = 0x4e45_4700_0000_0001;
 /// Hash of the placeholder that replaces a masked target mention.
 const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
@@ -40,30 +44,40 @@ pub(crate) fn raw_counts(
     config: &FeatureConfig,
     mode: TargetMode,
     pipeline: &TextPipeline,
-    text: &str,
-    target: Option<TargetRef<'_>>,
+    doc: &Doc<'_>,
     s: &mut Scratch,
     out: &mut Vec<(u32, f32)>,
 ) {
+    let (text, target) = (doc.text, doc.target);
     pipeline.analyze_into(text, &mut s.tokens, &mut s.stems);
-    let span = match (mode, target) {
-        (TargetMode::Mask, Some(t)) => t.locate(text),
-        _ => None,
-    };
+    let masking = mode == TargetMode::Mask;
+    let span = target.filter(|_| masking).and_then(|t| t.locate(text));
+    let holder_span = doc
+        .holder
+        .filter(|_| masking)
+        .and_then(|h| h.locate(text))
+        .filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
     let seed = config.hash_seed;
-    // Token hashes, with the target mention collapsed to one placeholder.
+    // Token hashes, with the target and holder mentions collapsed to placeholders.
     s.token_hashes.clear();
     s.hashes.clear();
     let mut target_pos = None;
+    let mut holder_pos = None;
+    let overlaps = |tok: &Token, sp: Option<(usize, usize)>| sp.is_some_and(|(a, b)| tok.start < b && tok.end > a);
     for tok in &s.tokens {
-        if let Some((ts, te)) = span {
-            if tok.start < te && tok.end > ts {
-                if target_pos.is_none() {
-                    target_pos = Some(s.token_hashes.len());
-                    s.token_hashes.push(TARGET_TOKEN);
-                }
-                continue;
+        if overlaps(tok, span) {
+            if target_pos.is_none() {
+                target_pos = Some(s.token_hashes.len());
+                s.token_hashes.push(TARGET_TOKEN);
             }
+            continue;
+        }
+        if overlaps(tok, holder_span) {
+            if holder_pos.is_none() {
+                holder_pos = Some(s.token_hashes.len());
+                s.token_hashes.push(HOLDER_TOKEN);
+            }
+            continue;
         }
         let h = fnv1a64(seed, tok.text.as_bytes());
         s.token_hashes.push(if tok.negated { h ^ NEGATED } else { h });
@@ -77,21 +91,36 @@ pub(crate) fn raw_counts(
     if let Some((lo, hi)) = config.char_ngrams {
         let normalizer = Normalizer { unicode: pipeline.config().unicode, lowercase: pipeline.config().lowercase };
         for tok in &s.tokens {
-            let in_target = span.is_some_and(|(ts, te)| tok.start < te && tok.end > ts);
-            if in_target || !matches!(tok.kind, TokenKind::Word | TokenKind::Hashtag | TokenKind::Number) {
+            if overlaps(tok, span)
+                || overlaps(tok, holder_span)
+                || !matches!(tok.kind, TokenKind::Word | TokenKind::Hashtag | TokenKind::Number)
+            {
                 continue;
             }
             normalizer.normalize_into(&text[tok.start..tok.end], &mut s.surface);
             char_ngrams(seed ^ NS_CHAR, &s.surface, lo, hi, &mut s.bounds, &mut s.hashes);
         }
     }
-    if let Some(pos) = target_pos {
+    for (pos, left, right) in [(target_pos, NS_LEFT, NS_RIGHT), (holder_pos, NS_HOLDER_LEFT, NS_HOLDER_RIGHT)] {
+        let Some(pos) = pos else { continue };
         for d in 1..=config.context_window {
             if let Some(&h) = pos.checked_sub(d).and_then(|i| s.token_hashes.get(i)) {
-                s.hashes.push(combine(NS_LEFT + d as u64, h));
+                s.hashes.push(combine(left + d as u64, h));
             }
             if let Some(&h) = s.token_hashes.get(pos + d) {
-                s.hashes.push(combine(NS_RIGHT + d as u64, h));
+                s.hashes.push(combine(right + d as u64, h));
+            }
+        }
+    }
+    if let (Some(h), Some(t)) = (holder_pos, target_pos) {
+        // Which comes first and how far apart, with the words between when close.
+        let (a, b) = if h < t { (h, t) } else { (t, h) };
+        let order: u64 = if h < t { 1 } else { 2 };
+        s.hashes.push(combine(NS_HOLDER_LEFT ^ NS_LEFT, order * 16 + (b - a).min(12) as u64));
+        if b - a <= 8 {
+            for i in a + 1..b {
+                let w = s.token_hashes[i];
+                s.hashes.push(combine(NS_HOLDER_RIGHT ^ order, w));
             }
         }
     }
@@ -179,12 +208,13 @@ fn char_ngrams(seed: u64, word: &str, lo: usize, hi: usize, bounds: &mut Vec<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::TargetRef;
     use crate::text::TextConfig;
 
     fn count(config: &FeatureConfig, mode: TargetMode, text: &str, target: Option<TargetRef<'_>>) -> Vec<(u32, f32)> {
         let pipeline = TextPipeline::new(TextConfig::default());
         let mut out = Vec::new();
-        raw_counts(config, mode, &pipeline, text, target, &mut Scratch::default(), &mut out);
+        raw_counts(config, mode, &pipeline, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out);
         out
     }
 
@@ -205,6 +235,25 @@ mod tests {
                 assert_eq!(v, expect);
             }
         }
+    }
+
+    #[test]
+    fn holder_and_target_are_both_masked() {
+        let config = FeatureConfig { char_ngrams: None, word_ngrams: 1, ..FeatureConfig::default() };
+        let pipeline = TextPipeline::new(TextConfig::default());
+        let run = |text: &str, holder: &str, target: &str| {
+            let doc = Doc {
+                text,
+                target: Some(TargetRef { name: target, span: None }),
+                holder: Some(TargetRef { name: holder, span: None }),
+            };
+            let mut out = Vec::new();
+            raw_counts(&config, TargetMode::Mask, &pipeline, &doc, &mut Scratch::default(), &mut out);
+            out
+        };
+        let a = run("Russia praised the truce", "Russia", "the truce");
+        assert_eq!(a, run("Egypt praised the deal", "Egypt", "the deal"));
+        assert_ne!(a, run("the truce praised Russia", "Russia", "the truce"), "order matters");
     }
 
     #[test]

@@ -19,6 +19,15 @@ pub struct Doc<'a> {
     pub text: &'a str,
     /// The target, for target-aware features.
     pub target: Option<TargetRef<'a>>,
+    /// The stance holder, masked like the target when given.
+    pub holder: Option<TargetRef<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    /// A document without target or holder.
+    pub fn plain(text: &'a str) -> Self {
+        Self { text, target: None, holder: None }
+    }
 }
 
 /// Text and feature stages with their fitted weights.
@@ -64,7 +73,7 @@ impl Featurizer {
         let base = config.hash_dim() as u32;
         let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
             let mut counts = Vec::new();
-            raw_counts(&config, config.target, &pipeline, d.text, d.target, s, &mut counts);
+            raw_counts(&config, config.target, &pipeline, d, s, &mut counts);
             let mut extra = Vec::new();
             if let Some(m) = &lexicon {
                 m.features(s.tokens(), base, &mut extra);
@@ -111,7 +120,7 @@ impl Featurizer {
 
     /// Featurises one document into `out` (sorted `(index, value)` pairs).
     pub fn transform_one(&self, doc: Doc<'_>, scratch: &mut Scratch, out: &mut Vec<(u32, f32)>) {
-        raw_counts(&self.config, self.config.target, &self.pipeline, doc.text, doc.target, scratch, out);
+        raw_counts(&self.config, self.config.target, &self.pipeline, &doc, scratch, out);
         self.weights.apply(&self.config, out);
         if let Some(m) = &self.lexicon {
             m.features(scratch.tokens(), self.config.hash_dim() as u32, out);
@@ -193,7 +202,10 @@ mod tests {
     use super::*;
 
     fn docs<'a>(texts: &[&'a str], target: Option<&'a str>) -> Vec<Doc<'a>> {
-        texts.iter().map(|t| Doc { text: t, target: target.map(|name| TargetRef { name, span: None }) }).collect()
+        texts
+            .iter()
+            .map(|t| Doc { text: t, target: target.map(|name| TargetRef { name, span: None }), holder: None })
+            .collect()
     }
 
     #[test]

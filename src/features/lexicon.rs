@@ -33,35 +33,48 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// Parses TSV with a header `term<TAB>class<TAB>strength` (the class column may
-    /// have any name; `#` lines are comments). `name` labels errors.
+    /// Parses TSV. A header row names the columns: the term (`term` or `cue`),
+    /// the class (`polarity`, `class` or `stance`) and the strength (`strength` or
+    /// `weight`); without one they are the first three columns. `#` lines are
+    /// comments. `name` labels errors.
     pub fn parse_tsv(name: &str, text: &str) -> Result<Self, String> {
         let mut classes: Vec<String> = Vec::new();
         let mut entries = Vec::new();
-        let mut header = true;
+        let mut cols = [0usize, 1, 2];
+        let mut first = true;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            if header {
-                header = false;
-                if line.split('\t').next() == Some("term") {
+            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if std::mem::take(&mut first) {
+                let find = |names: &[&str]| fields.iter().position(|f| names.contains(&f.to_lowercase().as_str()));
+                if let Some(term) = find(&["term", "cue"]) {
+                    let class = find(&["polarity", "class", "stance"]);
+                    let strength = find(&["strength", "weight"]);
+                    match (class, strength) {
+                        (Some(c), Some(s)) => cols = [term, c, s],
+                        _ => return Err(format!("{name}:{}: header needs class and strength columns", i + 1)),
+                    }
                     continue;
                 }
             }
-            let fields: Vec<&str> = line.split('\t').collect();
             let at = |field: &str, msg: String| format!("{name}:{}: field `{field}`: {msg}", i + 1);
-            if fields.len() < 3 {
-                return Err(format!("{name}:{}: expected 3 tab-separated fields, found {}", i + 1, fields.len()));
+            if fields.len() <= cols.into_iter().max().unwrap_or(2) {
+                return Err(format!(
+                    "{name}:{}: expected at least 3 tab-separated fields, found {}",
+                    i + 1,
+                    fields.len()
+                ));
             }
-            let term = fields[0].trim();
+            let term = fields[cols[0]];
             if term.is_empty() {
                 return Err(at("term", "empty".into()));
             }
-            let class = fields[1].trim();
+            let class = fields[cols[1]];
             let strength: f32 =
-                fields[2].trim().parse().map_err(|_| at("strength", format!("not a number: {:?}", fields[2])))?;
+                fields[cols[2]].parse().map_err(|_| at("strength", format!("not a number: {:?}", fields[cols[2]])))?;
             if !(strength > 0.0 && strength <= 1.0) {
                 return Err(at("strength", format!("must be in (0, 1], got {strength}")));
             }
@@ -103,19 +116,69 @@ impl Lexicon {
 #[derive(Debug, Clone, Default)]
 pub struct LexiconMatcher {
     map: HashMap<String, (u16, f32)>,
+    /// Multi-token terms, keyed by their first token.
+    phrases: HashMap<String, Vec<(Vec<String>, u16, f32)>>,
     n_classes: usize,
 }
 
+/// One lexicon match: token span `[start, end)`, class and strength.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LexiconHit {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Lexicon class index.
+    pub class: u16,
+    /// Strength.
+    pub strength: f32,
+}
+
 impl LexiconMatcher {
-    /// Analyses every single-token term with `pipeline`; later entries win.
+    /// Analyses every term with `pipeline` (negation marking off, so phrases
+    /// such as "not credible" keep their words); later entries win.
     pub fn new(lexicon: &Lexicon, pipeline: &TextPipeline) -> Self {
+        let plain = TextPipeline::new(crate::text::TextConfig { negation: false, ..pipeline.config().clone() });
         let mut map = HashMap::with_capacity(lexicon.entries.len());
+        let mut phrases: HashMap<String, Vec<(Vec<String>, u16, f32)>> = HashMap::new();
         for e in &lexicon.entries {
-            if let [tok] = pipeline.analyze(&e.term).as_slice() {
-                map.insert(tok.text.clone(), (e.class, e.strength));
+            let toks: Vec<String> = plain.analyze(&e.term).into_iter().map(|t| t.text).collect();
+            match toks.as_slice() {
+                [] => {}
+                [one] => {
+                    map.insert(one.clone(), (e.class, e.strength));
+                }
+                [first, ..] => phrases.entry(first.clone()).or_default().push((toks.clone(), e.class, e.strength)),
             }
         }
-        Self { map, n_classes: lexicon.classes.len() }
+        for list in phrases.values_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        }
+        Self { map, phrases, n_classes: lexicon.classes.len() }
+    }
+
+    /// Every match in `tokens`, longest phrase first at each position, without overlaps.
+    pub fn hits(&self, tokens: &[Token]) -> Vec<LexiconHit> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let word = &tokens[i].text;
+            let phrase = self.phrases.get(word).and_then(|list| {
+                list.iter().find(|(p, _, _)| {
+                    p.len() <= tokens.len() - i && p.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.text)
+                })
+            });
+            if let Some((p, class, strength)) = phrase {
+                out.push(LexiconHit { start: i, end: i + p.len(), class: *class, strength: *strength });
+                i += p.len();
+            } else if let Some(&(class, strength)) = self.map.get(word) {
+                out.push(LexiconHit { start: i, end: i + 1, class, strength });
+                i += 1;
+            } else {
+                i += 1;
+            }
+        }
+        out
     }
 
     /// Appends the lexicon features of `tokens` at indices `base..`.
@@ -126,15 +189,13 @@ impl LexiconMatcher {
         let mut plain = [0f32; 32];
         let mut negated = [0f32; 32];
         let mut last = None;
-        for tok in tokens {
-            if let Some(&(class, strength)) = self.map.get(&tok.text) {
-                let c = usize::from(class);
-                if tok.negated {
-                    negated[c] += strength;
-                } else {
-                    plain[c] += strength;
-                    last = Some(c);
-                }
+        for hit in self.hits(tokens) {
+            let c = usize::from(hit.class);
+            if tokens[hit.start].negated {
+                negated[c] += hit.strength;
+            } else {
+                plain[c] += hit.strength;
+                last = Some(c);
             }
         }
         for c in 0..self.n_classes {
@@ -179,10 +240,24 @@ mod tests {
     }
 
     #[test]
+    fn header_names_columns_and_phrases_match() {
+        let text =
+            "cue\tpolarity\tkind\tweight\ncast doubt on\tskeptical\tphrase\t0.8\npraised\tsupportive\tverb\t0.9\n";
+        let lex = Lexicon::parse_tsv("cues", text).unwrap();
+        assert_eq!(lex.classes, ["skeptical", "supportive"]);
+        let pipeline = TextPipeline::new(TextConfig::default());
+        let m = LexiconMatcher::new(&lex, &pipeline);
+        let hits = m.hits(&pipeline.analyze("Ankara cast doubts on the deal that Moscow praised"));
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!((hits[0].start, hits[0].end, hits[0].class), (1, 4, 0));
+        assert_eq!(hits[1].class, 1);
+    }
+
+    #[test]
     fn bad_rows_name_the_line_and_field() {
-        let err = Lexicon::parse_tsv("lex.tsv", "term\tp\ts\ngood\tpos\tx\n").unwrap_err();
+        let err = Lexicon::parse_tsv("lex.tsv", "term\tpolarity\tstrength\ngood\tpos\tx\n").unwrap_err();
         assert_eq!(err, "lex.tsv:2: field `strength`: not a number: \"x\"");
         let err = Lexicon::parse_tsv("lex.tsv", "good\tpos\n").unwrap_err();
-        assert!(err.contains("lex.tsv:1: expected 3"), "{err}");
+        assert!(err.contains("lex.tsv:1: expected at least 3"), "{err}");
     }
 }

@@ -175,7 +175,7 @@ mod tests {
 
     fn tiny() -> Classifier {
         let texts = ["great deal", "bad deal", "great plan", "bad plan"];
-        let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc { text: t, target: None }).collect();
+        let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
         let y = vec![0usize, 1, 0, 1];
         let config = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
         let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 2, 1).unwrap();
@@ -199,7 +199,7 @@ mod tests {
         let size = save(&model, &path).unwrap();
         assert_eq!(size, fs::metadata(&path).unwrap().len());
         let back = load(&path).unwrap();
-        let docs = [Doc { text: "a great plan", target: None }, Doc { text: "so bad", target: None }];
+        let docs = [Doc::plain("a great plan"), Doc::plain("so bad")];
         assert_eq!(model.predict(&docs, 1), back.predict(&docs, 1));
         assert_eq!(back.labels, ["pos", "neg"]);
         assert_eq!(to_bytes(&back), to_bytes(&model), "re-serialising gives the same bytes");

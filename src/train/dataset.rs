@@ -35,6 +35,7 @@ impl LabeledSet {
             .map(|e| Doc {
                 text: &e.text,
                 target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
+                holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
             })
             .collect()
     }
@@ -113,20 +114,25 @@ impl Splits {
         if opts.columns.label.is_none() {
             return Err(TrainError::Options("training needs a label column".into()));
         }
-        let train = read(opts, &opts.train)?;
-        let mut labels: Vec<String> = train.iter().filter_map(|e| e.label.clone()).collect();
+        let first = opts.train.first().ok_or_else(|| TrainError::Options("no training file".into()))?;
+        let parts: Vec<Vec<Example>> = opts.train.iter().map(|p| read(opts, p)).collect::<Result<_, _>>()?;
+        let mut labels: Vec<String> = parts.iter().flatten().filter_map(|e| e.label.clone()).collect();
         labels.sort();
         labels.dedup();
         if labels.len() < 2 {
             let only = labels.first().cloned().unwrap_or_default();
             let kind =
                 DataErrorKind::Invalid(format!("the training data has one class ({only:?}); at least two are needed"));
-            return Err(DataError::new(&opts.train, kind)
-                .in_field(opts.columns.label.as_deref().unwrap_or("label"))
-                .into());
+            return Err(DataError::new(first, kind).in_field(opts.columns.label.as_deref().unwrap_or("label")).into());
         }
-        let train_hash = file_hash(&opts.train)?;
-        let train = index(&opts.train, train, &labels)?;
+        let hashes: Vec<String> = opts.train.iter().map(|p| file_hash(p)).collect::<Result<_, _>>()?;
+        let train_hash = hashes.join("+");
+        let mut train = LabeledSet { examples: Vec::new(), y: Vec::new() };
+        for (path, part) in opts.train.iter().zip(parts) {
+            let set = index(path, part, &labels)?;
+            train.examples.extend(set.examples);
+            train.y.extend(set.y);
+        }
         let load_other = |p: &Option<std::path::PathBuf>| -> Result<Option<LabeledSet>, TrainError> {
             match p {
                 Some(p) => Ok(Some(index(p, read(opts, p)?, &labels)?)),

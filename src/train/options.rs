@@ -12,8 +12,8 @@ use crate::text::TextConfig;
 /// What to train on and how.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// Training file.
-    pub train: PathBuf,
+    /// Training files, concatenated.
+    pub train: Vec<PathBuf>,
     /// Development file for model selection.
     pub dev: Option<PathBuf>,
     /// Test file, scored once with the chosen model.
@@ -52,9 +52,9 @@ pub struct TrainOptions {
 
 impl TrainOptions {
     /// Options with defaults for everything but the file and columns.
-    pub fn new(train: impl Into<PathBuf>, text_col: &str, label_col: &str) -> Self {
+    pub fn new(train: Vec<PathBuf>, text_col: &str, label_col: &str) -> Self {
         Self {
-            train: train.into(),
+            train,
             dev: None,
             test: None,
             format: None,
