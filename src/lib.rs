@@ -1,13 +1,18 @@
 //! `stance`: stance and sentiment classification.
 //!
-//! The modules follow the pipeline: [`text`] → [`features`] → [`model`] → [`eval`],
-//! with [`data`] reading labelled datasets and [`train`] tying the stages together.
+//! The modules follow the pipeline: [`text`] → [`features`] → [`model`] →
+//! [`eval`], with [`data`] reading labelled datasets, [`train`] tying the
+//! training stages together, [`news`] tagging actors' stances toward events in
+//! articles, [`batch`] streaming large inputs, [`output`] writing records, and
+//! [`benchmark`] measuring speed.
 
 pub mod batch;
+pub mod benchmark;
 pub mod data;
 pub mod eval;
 pub mod features;
 pub mod model;
+pub mod news;
 pub mod output;
 pub mod text;
 pub mod train;

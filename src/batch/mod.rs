@@ -1,11 +1,15 @@
-//! Batch classification: stream records from files, directories or stdin in
-//! bounded batches, classify each batch in parallel, and write one output
-//! record per input record (a prediction or an error) in input order.
+//! Batch processing: stream items from files, directories or stdin in bounded
+//! batches, process each batch in parallel, and write every item's records (or
+//! an error record) in input order, resumably.
 
+mod articles;
+mod engine;
 mod inputs;
 mod resume;
 mod sentences;
 
+pub use articles::{ArticleProcessor, ARTICLE_COLUMNS, LINK_COLUMNS};
+pub use engine::{run, BatchOptions, BatchSummary, Processor};
 pub use inputs::expand_inputs;
-pub use resume::{ResumableOutput, PARTIAL_SUFFIX};
-pub use sentences::{classify, BatchOptions, BatchSummary, SENTENCE_COLUMNS};
+pub use resume::{CountingWriter, ResumableOutput, PARTIAL_SUFFIX};
+pub use sentences::{error_record, SentenceClassifier, SENTENCE_COLUMNS};

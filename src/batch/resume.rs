@@ -1,10 +1,12 @@
-//! Output files that survive a killed run: records go to `FILE.partial`,
-//! flushed after every batch; success renames it to `FILE`. With resume, the
-//! partial file's last incomplete line is cut off and its complete records are
-//! counted, so the run continues after them with nothing lost or doubled.
+//! Output files that survive a killed run. Records go to `FILE.partial`; after
+//! each batch the output is flushed and `FILE.partial.progress` records how many
+//! input records are done and how many output bytes they produced (written to a
+//! temporary file and renamed, so it is never torn). Resuming truncates the
+//! partial output to that byte count and skips that many input records, so
+//! nothing is lost or written twice; success renames the partial file to `FILE`.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Suffix of the in-progress output file.
@@ -15,36 +17,59 @@ pub const PARTIAL_SUFFIX: &str = ".partial";
 pub struct ResumableOutput {
     final_path: PathBuf,
     partial_path: PathBuf,
-    /// Records already in the partial file (to skip in the input).
+    progress_path: PathBuf,
+    /// Input records already done (to skip).
     pub done: u64,
-    /// Whether the partial file already has its header line.
-    pub has_header: bool,
+    /// Output bytes already written.
+    pub bytes: u64,
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 impl ResumableOutput {
-    /// Opens `path`'s partial file: continues it when `resume` and it exists,
-    /// else starts it empty. `header_lines` is 1 for CSV, 0 for JSONL.
-    pub fn open(path: &Path, resume: bool, header_lines: u64) -> io::Result<(Self, File)> {
-        let mut partial_path = path.as_os_str().to_owned();
-        partial_path.push(PARTIAL_SUFFIX);
-        let partial_path = PathBuf::from(partial_path);
-        let (file, lines) = if resume && partial_path.exists() {
-            let mut file = OpenOptions::new().read(true).write(true).open(&partial_path)?;
-            let (complete, lines) = complete_lines(&file)?;
-            file.set_len(complete)?;
-            file.seek(SeekFrom::End(0))?;
-            (file, lines)
-        } else {
-            (File::create(&partial_path)?, 0)
+    /// Opens `path`'s partial file: continues it when `resume` and its progress
+    /// record exists, else starts it empty.
+    pub fn open(path: &Path, resume: bool) -> io::Result<(Self, File)> {
+        let partial_path = with_suffix(path, PARTIAL_SUFFIX);
+        let progress_path = with_suffix(&partial_path, ".progress");
+        let saved = if resume { read_progress(&progress_path)? } else { None };
+        let (file, done, bytes) = match saved {
+            Some((done, bytes)) if partial_path.exists() => {
+                let mut file = OpenOptions::new().write(true).open(&partial_path)?;
+                if file.metadata()?.len() < bytes {
+                    return Err(io::Error::other(format!(
+                        "{} is shorter than its progress record says; remove it to start over",
+                        partial_path.display()
+                    )));
+                }
+                file.set_len(bytes)?;
+                file.seek(SeekFrom::End(0))?;
+                (file, done, bytes)
+            }
+            _ => (File::create(&partial_path)?, 0, 0),
         };
-        let done = lines.saturating_sub(header_lines);
-        let has_header = lines >= header_lines && lines > 0;
-        Ok((Self { final_path: path.to_path_buf(), partial_path, done, has_header }, file))
+        let out = Self { final_path: path.to_path_buf(), partial_path, progress_path, done, bytes };
+        out.save_progress(done, bytes)?;
+        Ok((out, file))
     }
 
-    /// Renames the finished partial file to the final path.
+    /// Records that `done` input records produced `bytes` output bytes (call after flushing).
+    pub fn save_progress(&self, done: u64, bytes: u64) -> io::Result<()> {
+        let tmp = with_suffix(&self.progress_path, ".tmp");
+        let mut f = File::create(&tmp)?;
+        writeln!(f, "{done} {bytes}")?;
+        drop(f);
+        fs::rename(&tmp, &self.progress_path)
+    }
+
+    /// Renames the finished partial file to the final path and drops the progress record.
     pub fn commit(self) -> io::Result<()> {
-        fs::rename(&self.partial_path, &self.final_path)
+        fs::rename(&self.partial_path, &self.final_path)?;
+        fs::remove_file(&self.progress_path)
     }
 
     /// The partial file's path.
@@ -53,45 +78,67 @@ impl ResumableOutput {
     }
 }
 
-/// Byte length up to and including the last newline, and the number of lines.
-fn complete_lines(file: &File) -> io::Result<(u64, u64)> {
-    let mut reader = BufReader::new(file);
-    let (mut offset, mut complete, mut lines) = (0u64, 0u64, 0u64);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        offset += n as u64;
-        if buf.last() == Some(&b'\n') {
-            complete = offset;
-            lines += 1;
-        }
+fn read_progress(path: &Path) -> io::Result<Option<(u64, u64)>> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut parts = text.split_whitespace().map(str::parse::<u64>);
+    match (parts.next(), parts.next()) {
+        (Some(Ok(done)), Some(Ok(bytes))) => Ok(Some((done, bytes))),
+        _ => Err(io::Error::other(format!("{}: unreadable progress record {text:?}", path.display()))),
     }
-    Ok((complete, lines))
+}
+
+/// A writer that counts the bytes written through it.
+#[derive(Debug)]
+pub struct CountingWriter<W> {
+    inner: W,
+    /// Bytes written so far (including any starting offset).
+    pub written: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<W> CountingWriter<W> {
+    /// Wraps `inner`, starting the count at `start`.
+    pub fn new(inner: W, start: u64) -> Self {
+        Self { inner, written: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(start)) }
+    }
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
-    fn resume_cuts_the_torn_line_and_counts_records() {
+    fn resume_truncates_to_the_last_recorded_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out.csv");
-        let (o, mut f) = ResumableOutput::open(&out, true, 1).unwrap();
-        assert_eq!((o.done, o.has_header), (0, false));
-        f.write_all(b"h\nr1\nr2\nr3-torn").unwrap();
+        let out = dir.path().join("out.jsonl");
+        let (o, mut f) = ResumableOutput::open(&out, true).unwrap();
+        assert_eq!((o.done, o.bytes), (0, 0));
+        f.write_all(b"r1\nr2\n").unwrap();
+        o.save_progress(2, 6).unwrap();
+        f.write_all(b"r3\nr4-torn").unwrap();
         drop(f);
-        let (o, mut f) = ResumableOutput::open(&out, true, 1).unwrap();
-        assert_eq!((o.done, o.has_header), (2, true));
-        f.write_all(b"r3\n").unwrap();
+        let (o, mut f) = ResumableOutput::open(&out, true).unwrap();
+        assert_eq!((o.done, o.bytes), (2, 6));
+        f.write_all(b"r3\nr4\n").unwrap();
         o.commit().unwrap();
-        assert_eq!(fs::read_to_string(&out).unwrap(), "h\nr1\nr2\nr3\n");
-        let (o, _) = ResumableOutput::open(&out, false, 0).unwrap();
+        assert_eq!(fs::read_to_string(&out).unwrap(), "r1\nr2\nr3\nr4\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "only the final file remains");
+        let (o, _) = ResumableOutput::open(&out, false).unwrap();
         assert_eq!(o.done, 0);
     }
 }

@@ -1,83 +1,159 @@
-//! `stance-tag`: classify sentences or rows in batch with a model from `stance-train`.
+//! `stance-tag`: tag actors' stances toward events in news articles, or
+//! classify sentences with a model from `stance-train`, in batch.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::Parser;
-use stance::batch::{classify, expand_inputs, BatchOptions, ResumableOutput, SENTENCE_COLUMNS};
-use stance::data::{Columns, Format, RecordReader};
-use stance::model::load;
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use stance::batch::{
+    expand_inputs, run, ArticleProcessor, BatchOptions, BatchSummary, CountingWriter, Processor, ResumableOutput,
+    SentenceClassifier, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
+};
+use stance::data::{read_all, Columns, Format, RecordReader};
+use stance::features::Doc;
+use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
+use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
 use stance::output::{sink, OutputFormat};
 
 const EXAMPLES: &str = "\
 Examples:
-  # Classify one sentence per line of a text file with the shipped sentiment model:
-  stance-tag --model models/sentiment-news.stance datasets/examples/sentences.txt
+  # Who holds which stance toward which event in an article (readable table):
+  stance-tag datasets/articles/black-sea-pipeline.txt
 
-  # A CSV column, top-3 labels as JSON Lines, every core:
-  stance-tag --model m.stance --text-col body --id-col id --top-k 3 --format jsonl tweets.csv
+  # Many articles, JSON Lines, a CSV of articles with id and text columns:
+  stance-tag --format jsonl --text-col body --id-col id articles.csv
 
-  # Stdin to a file that a killed run can resume:
-  cat big.txt | stance-tag --model m.stance --format jsonl --output out.jsonl --resume
+  # Declare a target and its aliases; add or override actors:
+  stance-tag --target 'ceasefire=ceasefire,truce,cessation of hostilities' --actors mine.tsv article.txt
 
-Every input record yields one output record: a prediction or an error naming
-source and line. Exit status: 0 when every record was classified, 2 when some
-records were errors (the rest are still written), 1 on a fatal error.";
+  # Sentence classification with a stance-train model, top-3 labels:
+  stance-tag --model models/sentiment-news.stance --top-k 3 --format jsonl sentences.txt
 
-/// Classify sentences or rows with a stance/sentiment model.
+  # Benchmark a model (sentences/s, tokens/s, MB/s, latency, memory):
+  stance-tag bench --model models/sentiment-news.stance sentences.txt
+
+Every input record yields its output records or an error record naming source
+and line. Exit status: 0 when everything was processed, 2 when some records
+were errors (the rest are still written), 1 on a fatal error.";
+
+/// Tag actors' stances toward events in news, or classify sentences.
 #[derive(Parser, Debug)]
-#[command(version, about, after_help = EXAMPLES)]
-struct Args {
-    /// Inputs: text files (one sentence per line), .csv/.tsv/.jsonl files, directories, or - for stdin.
-    inputs: Vec<PathBuf>,
-    /// Model file written by stance-train.
+#[command(version, about, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    tag: TagArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Measure a model's speed: warm-up, then items/s, tokens/s and MB/s on one
+    /// and all threads, latency p50/p99, model load time and peak memory.
+    Bench(BenchArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+struct Common {
+    /// Sentence classification with this model file from stance-train (default: tag articles).
     #[arg(long, short)]
-    model: PathBuf,
-    /// Output format: table, jsonl, csv, json.
-    #[arg(long, default_value = "table", value_parser = parse_output)]
-    format: OutputFormat,
+    model: Option<PathBuf>,
+    /// Stance model for articles (default: the shipped models/news-stance.stance).
+    #[arg(long)]
+    stance_model: Option<PathBuf>,
+    /// Extra or overriding actors (TSV: alias, actor, sector, kind, role).
+    #[arg(long)]
+    actors: Option<PathBuf>,
+    /// Declare a target: NAME=ALIAS,ALIAS (repeatable).
+    #[arg(long = "target")]
+    targets: Vec<String>,
     /// Input format when the extension does not say: lines, csv, tsv, jsonl.
     #[arg(long, value_parser = parse_input)]
     input_format: Option<Format>,
     /// Column (or JSONL key) with the text.
     #[arg(long, default_value = "text")]
     text_col: String,
-    /// Column with the stance target, for target-aware models.
-    #[arg(long)]
-    target_col: Option<String>,
-    /// Column naming the stance holder, for holder-aware models.
-    #[arg(long)]
-    holder_col: Option<String>,
-    /// Column with a record id, copied to the output.
-    #[arg(long)]
-    id_col: Option<String>,
-    /// Report this many labels with probabilities.
-    #[arg(long, default_value_t = 1)]
-    top_k: usize,
-    /// Copy each text into its output record.
-    #[arg(long)]
-    with_text: bool,
-    /// Write to this file (through FILE.partial, renamed when complete).
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// Continue an interrupted run from FILE.partial (jsonl or csv output).
-    #[arg(long, requires = "output")]
-    resume: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Records per parallel batch.
-    #[arg(long, default_value_t = 4096)]
+}
+
+#[derive(ClapArgs, Debug)]
+struct TagArgs {
+    /// Inputs: files (a .txt file is one article, or one sentence per line with --model),
+    /// .csv/.tsv/.jsonl files, directories, or - for stdin.
+    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+    /// Output format: table, jsonl, csv, json.
+    #[arg(long, default_value = "table", value_parser = parse_output)]
+    format: OutputFormat,
+    /// Column with the stance target, for target-aware sentence models.
+    #[arg(long)]
+    target_col: Option<String>,
+    /// Column naming the stance holder, for holder-aware sentence models.
+    #[arg(long)]
+    holder_col: Option<String>,
+    /// Column with a record or article id, copied to the output.
+    #[arg(long)]
+    id_col: Option<String>,
+    /// Sentence mode: report this many labels with probabilities.
+    #[arg(long, default_value_t = 1)]
+    top_k: usize,
+    /// Sentence mode: copy each text into its output record.
+    #[arg(long)]
+    with_text: bool,
+    /// Article mode: one record per scored holder–target link in each sentence.
+    #[arg(long)]
+    per_sentence: bool,
+    /// Article mode: do not take the words after a stance cue as a target.
+    #[arg(long)]
+    no_object_targets: bool,
+    /// Article mode: least summed evidence for a row (lower finds more, less precisely).
+    #[arg(long, default_value_t = 0.3)]
+    min_evidence: f32,
+    /// Article mode: evidence sentences per row (0: all).
+    #[arg(long, default_value_t = 3)]
+    max_evidence: usize,
+    /// Write to this file (through FILE.partial, renamed when complete).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Continue an interrupted run from FILE.partial.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Items per parallel batch.
+    #[arg(long, default_value_t = 1024)]
     batch_size: usize,
-    /// Largest record accepted, in bytes; larger ones become error records.
+    /// Largest record or article accepted, in bytes; larger ones become error records.
     #[arg(long, default_value_t = RecordReader::DEFAULT_MAX_BYTES)]
     max_record_bytes: usize,
-    /// No progress bar.
+    /// No progress bar or summary on stderr.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+struct BenchArgs {
+    /// Data: a text file (one sentence or one article per line), .csv/.tsv/.jsonl, or -.
+    data: Vec<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+    /// Benchmark article tagging (each item an article) instead of sentence classification.
+    #[arg(long)]
+    articles: bool,
+    /// Seconds of warm-up.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Use at most this many items.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_output(s: &str) -> Result<OutputFormat, String> {
@@ -86,6 +162,33 @@ fn parse_output(s: &str) -> Result<OutputFormat, String> {
 
 fn parse_input(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| format!("unknown input format {s:?}: use lines, csv, tsv or jsonl"))
+}
+
+fn threads(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
+fn tagger(c: &Common, object_targets: bool, max_evidence: usize, min_evidence: f32) -> Result<ArticleTagger> {
+    let model = match &c.stance_model {
+        Some(p) => load(p)?,
+        None => from_bytes(Path::new("models/news-stance.stance"), SHIPPED_STANCE_MODEL)?,
+    };
+    let extra = match &c.actors {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            parse_actors(&p.display().to_string(), &text)?
+        }
+        None => Vec::new(),
+    };
+    let targets = c
+        .targets
+        .iter()
+        .map(|t| DeclaredTarget::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let aggregate = stance::news::AggregateParams { min_mass: min_evidence, ..Default::default() };
+    let config = TaggerConfig { targets, max_evidence, object_targets, aggregate };
+    Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
 }
 
 fn progress_bar(quiet: bool, inputs: &[PathBuf]) -> indicatif::ProgressBar {
@@ -104,63 +207,46 @@ fn progress_bar(quiet: bool, inputs: &[PathBuf]) -> indicatif::ProgressBar {
     bar
 }
 
-/// Outcome of a run: records written and errors among them.
-struct Done {
-    errors: u64,
-}
-
-fn run(args: Args) -> Result<Done> {
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    if args.batch_size == 0 {
-        bail!("--batch-size must be at least 1");
-    }
-    let classifier = load(&args.model)?;
-    let inputs = expand_inputs(&args.inputs).context("listing inputs")?;
-    let opts = BatchOptions {
-        inputs: inputs.clone(),
-        format: args.input_format,
-        columns: Columns {
-            text: args.text_col.clone(),
-            label: None,
-            target: args.target_col.clone(),
-            spans: None,
-            holder: args.holder_col.clone(),
-            id: args.id_col.clone(),
-        },
-        top_k: args.top_k,
-        with_text: args.with_text,
-        threads,
-        batch_size: args.batch_size,
-        max_record_bytes: args.max_record_bytes,
-    };
-    let bar = progress_bar(args.quiet, &inputs);
+fn execute<P: Processor>(
+    processor: &P,
+    args: &TagArgs,
+    opts: &BatchOptions,
+    columns: &[&'static str],
+) -> Result<BatchSummary> {
+    let bar = progress_bar(args.quiet, &opts.inputs);
     let start = Instant::now();
-    let mut report = |s: &stance::batch::BatchSummary| {
-        let rate = s.records as f64 / start.elapsed().as_secs_f64().max(1e-9);
-        bar.set_message(format!("{} records ({rate:.0}/s, {} errors)", s.records, s.errors));
+    let report = |s: &BatchSummary| {
+        let rate = s.items as f64 / start.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!("{} items ({rate:.0}/s, {} errors)", s.items, s.errors));
         bar.set_position(s.bytes);
     };
     let summary = match &args.output {
         None => {
-            let stdout = io::stdout().lock();
-            let mut out =
-                sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, stdout)), &SENTENCE_COLUMNS, true);
-            let s = classify(&classifier, &opts, out.as_mut(), 0, &mut report)?;
+            let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            let mut out = sink(args.format, Box::new(stdout), columns, true);
+            let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
+                report(s);
+                Ok(())
+            })?;
             out.finish()?;
             s
         }
         Some(path) => {
-            if args.resume && !args.format.is_line_oriented() {
-                bail!("--resume needs --format jsonl or csv");
+            if args.resume && args.format == OutputFormat::Json {
+                bail!("--resume needs --format jsonl, csv or table");
             }
-            let header_lines = u64::from(args.format == OutputFormat::Csv);
-            let (partial, file) = ResumableOutput::open(path, args.resume, header_lines)
-                .with_context(|| format!("opening {}", path.display()))?;
-            let header = !partial.has_header;
+            let (partial, file) =
+                ResumableOutput::open(path, args.resume).with_context(|| format!("opening {}", path.display()))?;
+            let counting = CountingWriter::new(file, partial.bytes);
+            let written = counting.written.clone();
             let mut out =
-                sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, file)), &SENTENCE_COLUMNS, header);
-            let s = classify(&classifier, &opts, out.as_mut(), partial.done, &mut report)
-                .with_context(|| format!("writing {}", partial.partial_path().display()))?;
+                sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, counting)), columns, partial.done == 0);
+            let skip = partial.done;
+            let s = run(processor, opts, out.as_mut(), skip, &mut |s| {
+                report(s);
+                partial.save_progress(skip + s.items, written.load(Ordering::Relaxed))
+            })
+            .with_context(|| format!("writing {}", partial.partial_path().display()))?;
             out.finish()?;
             drop(out);
             partial.commit().with_context(|| format!("renaming output to {}", path.display()))?;
@@ -170,14 +256,112 @@ fn run(args: Args) -> Result<Done> {
     bar.finish_and_clear();
     if !args.quiet {
         eprintln!(
-            "stance-tag: {} records ({} errors{}) in {:.2}s",
-            summary.records,
+            "stance-tag: {} items, {} records ({} errors{}) in {:.2}s",
+            summary.items,
+            summary.rows,
             summary.errors,
-            if summary.skipped > 0 { format!(", {} resumed", summary.skipped) } else { String::new() },
+            if summary.skipped > 0 { format!(", {} already done", summary.skipped) } else { String::new() },
             start.elapsed().as_secs_f64()
         );
     }
-    Ok(Done { errors: summary.errors })
+    Ok(summary)
+}
+
+fn tag(args: TagArgs) -> Result<u64> {
+    let c = &args.common;
+    let opts = BatchOptions {
+        inputs: expand_inputs(&args.inputs).context("listing inputs")?,
+        format: c.input_format,
+        columns: Columns {
+            text: c.text_col.clone(),
+            label: None,
+            target: args.target_col.clone(),
+            spans: None,
+            holder: args.holder_col.clone(),
+            id: args.id_col.clone(),
+        },
+        documents: c.model.is_none(),
+        threads: threads(c.threads),
+        batch_size: args.batch_size.max(1),
+        max_record_bytes: args.max_record_bytes,
+    };
+    let summary = match &c.model {
+        Some(path) => {
+            let classifier = load(path)?;
+            let p = SentenceClassifier { classifier: &classifier, top_k: args.top_k, with_text: args.with_text };
+            execute(&p, &args, &opts, &SENTENCE_COLUMNS)?
+        }
+        None => {
+            let tagger = tagger(c, !args.no_object_targets, args.max_evidence, args.min_evidence)?;
+            let p = ArticleProcessor { tagger: &tagger, per_sentence: args.per_sentence };
+            let columns: &[&'static str] = if args.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS };
+            execute(&p, &args, &opts, columns)?
+        }
+    };
+    Ok(summary.errors)
+}
+
+fn bench(args: BenchArgs) -> Result<u64> {
+    let c = &args.common;
+    let inputs = expand_inputs(&args.data).context("listing inputs")?;
+    let columns = Columns { text: c.text_col.clone(), ..Columns::default() };
+    let mut texts = Vec::new();
+    for path in &inputs {
+        texts.extend(read_all(path, c.input_format, &columns)?.into_iter().map(|e| e.text));
+    }
+    if let Some(n) = args.limit {
+        texts.truncate(n);
+    }
+    if texts.is_empty() {
+        bail!("no benchmark data");
+    }
+    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
+    let t0 = Instant::now();
+    let report = if args.articles {
+        let tagger = tagger(c, true, 3, 0.3)?;
+        let load = t0.elapsed().as_secs_f64();
+        let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
+        let mut r = stance::benchmark::run(
+            "articles",
+            &texts,
+            count_tokens(&texts),
+            threads(c.threads),
+            warmup,
+            load,
+            PredictScratch::default,
+            |s, t| tagger.tag(t, s).len(),
+        );
+        r.unit = format!("articles ({sentences} sentences)");
+        r
+    } else {
+        let path = c.model.as_ref().context("sentence benchmarks need --model (or use --articles)")?;
+        let classifier: Classifier = load(path)?;
+        let load = t0.elapsed().as_secs_f64();
+        stance::benchmark::run(
+            "sentences",
+            &texts,
+            count_tokens(&texts),
+            threads(c.threads),
+            warmup,
+            load,
+            PredictScratch::default,
+            |s, t| {
+                let mut probs = vec![0f32; classifier.labels.len()];
+                classifier.predict_into(Doc::plain(t), s, &mut probs)
+            },
+        )
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(0)
+}
+
+fn count_tokens(texts: &[String]) -> u64 {
+    let pipeline = stance::text::TextPipeline::new(stance::text::TextConfig::default());
+    texts.iter().map(|t| pipeline.analyze(t).len() as u64).sum()
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -185,10 +369,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(Done { errors: 0 }) => ExitCode::SUCCESS,
-        Ok(Done { errors }) => {
-            eprintln!("stance-tag: {errors} records could not be classified (see their error fields)");
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Bench(b)) => bench(b),
+        None => tag(cli.tag),
+    };
+    match result {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(errors) => {
+            eprintln!("stance-tag: {errors} records could not be processed (see their error fields)");
             ExitCode::from(2)
         }
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -22,8 +22,10 @@ impl<'a> TableSink<'a> {
 
     fn width(column: &str) -> usize {
         match column {
-            "line" | "score" | "confidence" => 7,
-            "label" | "stance" | "actor" | "event" | "id" => 14,
+            "line" | "score" | "confidence" | "code" | "sentence" | "link" => 7,
+            "actor_code" => 9,
+            "label" | "stance" | "id" | "supportive" | "skeptical" | "neutral" => 10,
+            "actor" | "event" | "holder" | "target" => 18,
             "source" | "article" => 24,
             _ => MAX_WIDTH,
         }
@@ -55,6 +57,10 @@ impl Sink for TableSink<'_> {
                 let w = Self::width(c);
                 let v = record.get(c).map(|v| match v {
                     serde_json::Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(0.0)),
+                    // Evidence lists show their first sentence.
+                    serde_json::Value::Array(items) if items.first().is_some_and(|i| i.get("sentence").is_some()) => {
+                        items[0].get("sentence").map(plain).unwrap_or_default()
+                    }
                     other => plain(other),
                 });
                 format!("{:<w$}", shorten(&v.unwrap_or_default(), w))

@@ -1,0 +1,119 @@
+//! Article tagging: each item is an article; its records are the actors'
+//! stances toward events (or, per sentence, every scored holder–target link).
+
+use serde_json::{json, Value};
+
+use super::engine::Processor;
+use super::sentences::error_record;
+use crate::data::{DataError, Example};
+use crate::model::PredictScratch;
+use crate::news::ArticleTagger;
+use crate::output::Record;
+
+/// Columns of article rows.
+pub const ARTICLE_COLUMNS: [&str; 9] =
+    ["article", "actor", "code", "actor_code", "event", "stance", "confidence", "evidence", "error"];
+
+/// Columns of per-sentence link rows.
+pub const LINK_COLUMNS: [&str; 13] = [
+    "article",
+    "sentence",
+    "actor",
+    "code",
+    "holder",
+    "target",
+    "stance",
+    "supportive",
+    "skeptical",
+    "neutral",
+    "link",
+    "text",
+    "error",
+];
+
+/// Tags articles with an [`ArticleTagger`].
+#[derive(Debug)]
+pub struct ArticleProcessor<'a> {
+    /// The tagger.
+    pub tagger: &'a ArticleTagger,
+    /// Emit every scored link per sentence instead of aggregated rows.
+    pub per_sentence: bool,
+}
+
+fn round(p: f32) -> f64 {
+    (f64::from(p) * 1000.0).round() / 1000.0
+}
+
+impl Processor for ArticleProcessor<'_> {
+    type Scratch = PredictScratch;
+
+    fn scratch(&self) -> PredictScratch {
+        PredictScratch::default()
+    }
+
+    fn process(&self, scratch: &mut PredictScratch, source: &str, e: &Example) -> Vec<Record> {
+        let article = e.id.clone().unwrap_or_else(|| format!("{source}:{}", e.line));
+        if self.per_sentence {
+            let analysis = self.tagger.analyze(&e.text, scratch);
+            return analysis
+                .links
+                .iter()
+                .map(|l| {
+                    let stance = if l.supportive >= l.skeptical && l.supportive >= l.neutral {
+                        "supportive"
+                    } else if l.skeptical >= l.neutral {
+                        "skeptical"
+                    } else {
+                        "neutral"
+                    };
+                    Record {
+                        fields: vec![
+                            ("article", json!(article)),
+                            ("sentence", json!(l.sentence)),
+                            ("actor", json!(self.tagger.gazetteer().display_name(&l.actor))),
+                            ("code", json!(l.actor)),
+                            ("holder", json!(l.holder_text)),
+                            ("target", json!(analysis.events[l.event])),
+                            ("stance", json!(stance)),
+                            ("supportive", json!(round(l.supportive))),
+                            ("skeptical", json!(round(l.skeptical))),
+                            ("neutral", json!(round(l.neutral))),
+                            ("link", json!(round(l.link))),
+                            ("text", json!(analysis.sentences[l.sentence])),
+                            ("error", Value::Null),
+                        ],
+                    }
+                })
+                .collect();
+        }
+        self.tagger
+            .tag(&e.text, scratch)
+            .into_iter()
+            .map(|row| Record {
+                fields: vec![
+                    ("article", json!(article)),
+                    ("actor", json!(row.actor_name)),
+                    ("code", json!(row.actor)),
+                    ("actor_code", json!(format!("{} {}", row.actor, row.sector))),
+                    ("event", json!(row.event)),
+                    ("stance", json!(row.verdict.as_str())),
+                    ("confidence", json!(round(row.confidence))),
+                    (
+                        "evidence",
+                        Value::Array(
+                            row.evidence
+                                .iter()
+                                .map(|e| json!({"sentence": e.sentence, "score": round(e.score)}))
+                                .collect(),
+                        ),
+                    ),
+                    ("error", Value::Null),
+                ],
+            })
+            .collect()
+    }
+
+    fn error(&self, error: &DataError) -> Record {
+        error_record(if self.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS }, error)
+    }
+}

@@ -1,0 +1,165 @@
+//! The batch engine: reads items from every input in order, processes each
+//! bounded batch in parallel, writes the results in input order, and reports
+//! progress after each batch (so the output can be checkpointed).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
+use crate::features::map_chunks;
+use crate::output::{Record, Sink};
+
+/// Where the items come from and how they are batched.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Input files (`-` for stdin), already expanded.
+    pub inputs: Vec<PathBuf>,
+    /// Input format (from each file's extension when `None`).
+    pub format: Option<Format>,
+    /// Columns to read from CSV/TSV/JSONL.
+    pub columns: Columns,
+    /// Treat each plain-text input as one document instead of one item per line.
+    pub documents: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// Items per parallel batch.
+    pub batch_size: usize,
+    /// Largest item accepted, in bytes.
+    pub max_record_bytes: usize,
+}
+
+/// Counts from a batch run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Input items processed in this run (each gives output rows or an error record).
+    pub items: u64,
+    /// Output records written.
+    pub rows: u64,
+    /// Error records among them.
+    pub errors: u64,
+    /// Items skipped because a resumed output already had them.
+    pub skipped: u64,
+    /// Bytes of text processed.
+    pub bytes: u64,
+}
+
+/// Turns one input item into output records.
+pub trait Processor: Sync {
+    /// Per-thread scratch state.
+    type Scratch;
+    /// A fresh scratch state.
+    fn scratch(&self) -> Self::Scratch;
+    /// The records for one item read from `source`.
+    fn process(&self, scratch: &mut Self::Scratch, source: &str, item: &Example) -> Vec<Record>;
+    /// The record reporting a bad item.
+    fn error(&self, error: &DataError) -> Record;
+}
+
+enum Item {
+    Example(usize, Example),
+    Error(DataError),
+}
+
+fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
+    let err = |kind| DataError::new(path, kind);
+    let mut input: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| err(DataErrorKind::Io(e.to_string())))?)
+    };
+    let mut bytes = Vec::new();
+    input.by_ref().take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| err(DataErrorKind::Io(e.to_string())))?;
+    if bytes.len() > limit {
+        return Err(err(DataErrorKind::Oversized { bytes: bytes.len(), limit }));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| err(DataErrorKind::InvalidUtf8))?;
+    let text = text.trim_start_matches('\u{feff}').to_string();
+    if text.trim().is_empty() {
+        return Err(err(DataErrorKind::EmptyText));
+    }
+    Ok(Example { text, label: None, target: None, holder: None, id: Some(path.display().to_string()), line: 1 })
+}
+
+fn items(opts: &BatchOptions, source: usize, path: &Path) -> Box<dyn Iterator<Item = Item>> {
+    let format = opts.format.unwrap_or_else(|| Format::from_path(path));
+    if opts.documents && format == Format::Lines {
+        return Box::new(std::iter::once(match read_document(path, opts.max_record_bytes) {
+            Ok(e) => Item::Example(source, e),
+            Err(e) => Item::Error(e),
+        }));
+    }
+    match RecordReader::open_with_limit(path, Some(format), &opts.columns, opts.max_record_bytes) {
+        Ok(r) => Box::new(r.map(move |res| match res {
+            Ok(e) => Item::Example(source, e),
+            Err(e) => Item::Error(e),
+        })),
+        Err(e) => Box::new(std::iter::once(Item::Error(e))),
+    }
+}
+
+/// Processes every item of `opts.inputs` with `processor`, writing its records
+/// to `sink` in input order. The first `skip` items are read but not processed
+/// (resume). `checkpoint` runs after each batch is written and flushed.
+pub fn run<P: Processor>(
+    processor: &P,
+    opts: &BatchOptions,
+    sink: &mut dyn Sink,
+    skip: u64,
+    checkpoint: &mut dyn FnMut(&BatchSummary) -> std::io::Result<()>,
+) -> std::io::Result<BatchSummary> {
+    let names: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut summary = BatchSummary::default();
+    let mut seen = 0u64;
+    let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size);
+    for (source, path) in opts.inputs.iter().enumerate() {
+        for item in items(opts, source, path) {
+            seen += 1;
+            if seen <= skip {
+                summary.skipped += 1;
+                continue;
+            }
+            batch.push(item);
+            if batch.len() >= opts.batch_size.max(1) {
+                flush(processor, opts, &names, &mut batch, sink, &mut summary)?;
+                checkpoint(&summary)?;
+            }
+        }
+    }
+    flush(processor, opts, &names, &mut batch, sink, &mut summary)?;
+    checkpoint(&summary)?;
+    Ok(summary)
+}
+
+fn flush<P: Processor>(
+    processor: &P,
+    opts: &BatchOptions,
+    names: &[String],
+    batch: &mut Vec<Item>,
+    sink: &mut dyn Sink,
+    summary: &mut BatchSummary,
+) -> std::io::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let results = map_chunks(
+        batch,
+        opts.threads,
+        || processor.scratch(),
+        |scratch, item| match item {
+            Item::Error(e) => (vec![processor.error(e)], true, 0),
+            Item::Example(source, e) => (processor.process(scratch, &names[*source], e), false, e.text.len() as u64),
+        },
+    );
+    for (records, is_error, bytes) in &results {
+        for r in records {
+            sink.write(r)?;
+        }
+        summary.items += 1;
+        summary.rows += records.len() as u64;
+        summary.errors += u64::from(*is_error);
+        summary.bytes += bytes;
+    }
+    sink.flush()?;
+    batch.clear();
+    Ok(())
+}

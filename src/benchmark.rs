@@ -1,0 +1,174 @@
+//! A built-in speed benchmark for any model file: warm-up, then throughput on
+//! one thread and on all threads, per-item latency percentiles, and peak memory.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::features::map_chunks;
+
+/// Results of one benchmark.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    /// `sentences` or `articles`.
+    pub unit: String,
+    /// Items measured per pass.
+    pub items: usize,
+    /// Tokens in those items.
+    pub tokens: u64,
+    /// Bytes of text in those items.
+    pub bytes: u64,
+    /// Seconds to load the model.
+    pub load_seconds: f64,
+    /// Throughput on one thread.
+    pub one_thread: Throughput,
+    /// Throughput on all threads.
+    pub all_threads: Throughput,
+    /// Threads used for `all_threads`.
+    pub threads: usize,
+    /// Median latency per item on one thread, in microseconds.
+    pub latency_p50_us: f64,
+    /// 99th-percentile latency per item on one thread, in microseconds.
+    pub latency_p99_us: f64,
+    /// Peak resident memory of the process, in MB (VmHWM).
+    pub peak_memory_mb: Option<f64>,
+}
+
+/// Items, tokens and bytes per second.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Throughput {
+    /// Items per second.
+    pub items_per_sec: f64,
+    /// Tokens per second.
+    pub tokens_per_sec: f64,
+    /// Megabytes of text per second.
+    pub mb_per_sec: f64,
+}
+
+/// Peak resident set size of this process in MB, from `/proc/self/status`.
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Benchmarks `work` over `texts`: a warm-up of at least `warmup`, then a
+/// timed single-thread pass (with per-item latency) and an all-threads pass.
+/// `work` must return something derived from the result so it is not optimised away.
+pub fn run<S, W>(
+    unit: &str,
+    texts: &[String],
+    tokens: u64,
+    threads: usize,
+    warmup: Duration,
+    load_seconds: f64,
+    scratch: impl Fn() -> S + Sync,
+    work: W,
+) -> BenchReport
+where
+    W: Fn(&mut S, &str) -> usize + Sync,
+{
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let mut s = scratch();
+    let start = Instant::now();
+    let mut sink = 0usize;
+    while start.elapsed() < warmup {
+        for t in texts.iter().take(1000) {
+            sink = sink.wrapping_add(work(&mut s, t));
+        }
+    }
+    let mut lat: Vec<f64> = Vec::with_capacity(texts.len());
+    let t0 = Instant::now();
+    for t in texts {
+        let t1 = Instant::now();
+        sink = sink.wrapping_add(work(&mut s, t));
+        lat.push(t1.elapsed().as_secs_f64() * 1e6);
+    }
+    let one = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let results = map_chunks(texts, threads, &scratch, |s, t| work(s, t));
+    let all = t0.elapsed().as_secs_f64();
+    std::hint::black_box((sink, results));
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    let rate = |secs: f64| {
+        let secs = secs.max(1e-9);
+        Throughput {
+            items_per_sec: texts.len() as f64 / secs,
+            tokens_per_sec: tokens as f64 / secs,
+            mb_per_sec: bytes as f64 / 1e6 / secs,
+        }
+    };
+    BenchReport {
+        unit: unit.to_string(),
+        items: texts.len(),
+        tokens,
+        bytes,
+        load_seconds,
+        one_thread: rate(one),
+        all_threads: rate(all),
+        threads,
+        latency_p50_us: pct(0.5),
+        latency_p99_us: pct(0.99),
+        peak_memory_mb: peak_memory_mb(),
+    }
+}
+
+impl BenchReport {
+    /// A readable table.
+    pub fn table(&self) -> String {
+        let row = |name: &str, t: &Throughput| {
+            format!("{name:<12} {:>14.0} {:>14.0} {:>10.2}\n", t.items_per_sec, t.tokens_per_sec, t.mb_per_sec)
+        };
+        let mut out = format!(
+            "{} {}, {} tokens, {:.2} MB; model load {:.3}s\n{:<12} {:>14} {:>14} {:>10}\n",
+            self.items,
+            self.unit,
+            self.tokens,
+            self.bytes as f64 / 1e6,
+            self.load_seconds,
+            "threads",
+            format!("{}/s", self.unit),
+            "tokens/s",
+            "MB/s"
+        );
+        out += &row("1", &self.one_thread);
+        out += &row(&self.threads.to_string(), &self.all_threads);
+        out += &format!(
+            "latency per item (1 thread): p50 {:.1} us, p99 {:.1} us\npeak memory: {}\n",
+            self.latency_p50_us,
+            self.latency_p99_us,
+            self.peak_memory_mb.map_or("unknown".into(), |m| format!("{m:.1} MB"))
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_consistent_numbers() {
+        let texts: Vec<String> = (0..200).map(|i| format!("text number {i}")).collect();
+        let r = run(
+            "sentences",
+            &texts,
+            600,
+            2,
+            Duration::from_millis(5),
+            0.1,
+            || 0usize,
+            |calls, t| {
+                *calls += 1;
+                t.len()
+            },
+        );
+        assert_eq!((r.items, r.tokens), (200, 600));
+        assert!(r.one_thread.items_per_sec > 0.0 && r.latency_p99_us >= r.latency_p50_us);
+        assert!((r.one_thread.tokens_per_sec / r.one_thread.items_per_sec - 3.0).abs() < 1e-6);
+        assert!(r.table().contains("sentences/s"));
+        assert!(peak_memory_mb().is_some_and(|m| m > 0.0));
+    }
+}

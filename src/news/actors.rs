@@ -1,0 +1,369 @@
+//! Actor mentions: a gazetteer of states, organisations, capitals, seats of
+//! power and office holders, matched with Aho-Corasick (leftmost-longest, at
+//! word boundaries), with guards against demonyms and place names that do not
+//! name a government ("Iranian-backed militia", "in Geneva").
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::NewsError;
+
+/// The gazetteer shipped with the crate (`models/actors.tsv`).
+pub const SHIPPED_ACTORS: &str = include_str!("../../models/actors.tsv");
+
+/// What kind of name an alias is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasKind {
+    /// A country name.
+    State,
+    /// An adjective or people noun ("Turkish").
+    Demonym,
+    /// A capital used as a metonym ("Ankara").
+    Capital,
+    /// A seat of power ("the Kremlin").
+    Seat,
+    /// An organisation.
+    Org,
+    /// A person.
+    Person,
+    /// Armed forces.
+    Military,
+    /// A legislature.
+    Legislature,
+    /// A non-state group.
+    Group,
+}
+
+impl AliasKind {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "state" => Self::State,
+            "demonym" => Self::Demonym,
+            "capital" => Self::Capital,
+            "seat" => Self::Seat,
+            "org" => Self::Org,
+            "person" => Self::Person,
+            "military" => Self::Military,
+            "legislature" => Self::Legislature,
+            "group" => Self::Group,
+            _ => return None,
+        })
+    }
+}
+
+/// One gazetteer row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorEntry {
+    /// The surface form.
+    pub alias: String,
+    /// Actor id: ISO 3166 alpha-3 for states, an upper-case code for organisations.
+    pub actor: String,
+    /// GOV, MIL, LEG, IGO, REB, ...; empty for the state as a whole.
+    pub sector: String,
+    /// What kind of name it is.
+    pub kind: AliasKind,
+    /// A person's role.
+    pub role: String,
+}
+
+/// A resolved actor mention in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorMention {
+    /// Byte offset of the mention.
+    pub start: usize,
+    /// Byte offset one past the mention.
+    pub end: usize,
+    /// Actor id.
+    pub actor: String,
+    /// Sector (GOV when the row leaves it empty).
+    pub sector: String,
+    /// Alias kind.
+    pub kind: AliasKind,
+    /// Used as a place ("in Libya", "to Ankara") rather than as an agent.
+    pub locative: bool,
+}
+
+/// Words after a bare demonym that make it name a government or its people.
+const GOVERNMENT_HEADS: &[&str] = &[
+    "government",
+    "officials",
+    "official",
+    "authorities",
+    "counterpart",
+    "counterparts",
+    "leader",
+    "leaders",
+    "leadership",
+    "president",
+    "minister",
+    "ministers",
+    "prime",
+    "foreign",
+    "defence",
+    "defense",
+    "diplomats",
+    "diplomat",
+    "diplomacy",
+    "envoy",
+    "ambassador",
+    "embassy",
+    "delegation",
+    "delegates",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "side",
+    "state",
+    "regime",
+    "administration",
+    "cabinet",
+    "parliament",
+    "lawmakers",
+    "legislators",
+    "army",
+    "military",
+    "forces",
+    "troops",
+    "navy",
+    "authority",
+    "ministry",
+    "chancellor",
+    "king",
+    "emir",
+    "crown",
+    "premier",
+    "negotiators",
+    "mission",
+    "representative",
+    "presidency",
+    "sources",
+    "statement",
+    "intelligence",
+    "security",
+    "air",
+    "coast",
+    "junta",
+    "counterparts'",
+];
+
+/// Words before a name that make it a place rather than an agent.
+const LOCATIVE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "to",
+    "from",
+    "at",
+    "near",
+    "into",
+    "across",
+    "throughout",
+    "inside",
+    "outside",
+    "around",
+    "via",
+    "toward",
+    "towards",
+    "on",
+    "against",
+    "with",
+    "between",
+    "of",
+    "for",
+    "over",
+    "within",
+    "about",
+];
+
+/// An actor gazetteer with its matcher.
+pub struct Gazetteer {
+    entries: Vec<ActorEntry>,
+    matcher: AhoCorasick,
+    names: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gazetteer({} aliases)", self.entries.len())
+    }
+}
+
+/// Parses gazetteer TSV (`alias, actor, sector, kind, role`); `name` labels errors.
+pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorEntry>, NewsError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') || line.starts_with("alias\t") {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let err = |msg: String| NewsError::Gazetteer(format!("{name}:{}: {msg}", i + 1));
+        if f.len() < 4 {
+            return Err(err(format!(
+                "expected 5 tab-separated fields (alias, actor, sector, kind, role), found {}",
+                f.len()
+            )));
+        }
+        let kind =
+            AliasKind::parse(f[3].trim()).ok_or_else(|| err(format!("field `kind`: unknown kind {:?}", f[3])))?;
+        let (alias, actor) = (f[0].trim(), f[1].trim());
+        if alias.is_empty() || actor.is_empty() {
+            return Err(err("field `alias` or `actor`: empty".into()));
+        }
+        out.push(ActorEntry {
+            alias: alias.to_string(),
+            actor: actor.to_string(),
+            sector: f[2].trim().to_string(),
+            kind,
+            role: f.get(4).map_or("", |r| r.trim()).to_string(),
+        });
+    }
+    Ok(out)
+}
+
+impl Gazetteer {
+    /// The shipped gazetteer, with `overrides` replacing rows of the same alias.
+    pub fn new(overrides: Vec<ActorEntry>) -> Result<Self, NewsError> {
+        let mut entries = parse_actors("models/actors.tsv", SHIPPED_ACTORS)?;
+        entries.extend(overrides);
+        Self::from_entries(entries)
+    }
+
+    /// A gazetteer of exactly `entries`; a later row replaces an earlier one with the same alias.
+    pub fn from_entries(entries: Vec<ActorEntry>) -> Result<Self, NewsError> {
+        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        let mut unique: Vec<ActorEntry> = Vec::new();
+        for e in entries {
+            match by_alias.get(&e.alias) {
+                Some(&i) => unique[i] = e,
+                None => {
+                    by_alias.insert(e.alias.clone(), unique.len());
+                    unique.push(e);
+                }
+            }
+        }
+        // The display name is the row whose role is `name`, else the first alias.
+        let mut names: HashMap<String, String> = HashMap::new();
+        for e in unique.iter().filter(|e| e.role == "name") {
+            names.entry(e.actor.clone()).or_insert_with(|| e.alias.clone());
+        }
+        for e in &unique {
+            names.entry(e.actor.clone()).or_insert_with(|| e.alias.clone());
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(unique.iter().map(|e| e.alias.as_str()))
+            .map_err(|e| NewsError::Gazetteer(e.to_string()))?;
+        Ok(Self { entries: unique, matcher, names })
+    }
+
+    /// Number of aliases.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A readable name for an actor id ("Turkey" for TUR); the id when unknown.
+    pub fn display_name<'a>(&'a self, actor: &'a str) -> &'a str {
+        self.names.get(actor).map_or(actor, String::as_str)
+    }
+
+    /// Every actor mention in `text`, in order.
+    pub fn find(&self, text: &str) -> Vec<ActorMention> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for m in self.matcher.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            if before.is_some_and(|c| c.is_alphanumeric()) || after.is_some_and(|c| c.is_alphanumeric()) {
+                continue;
+            }
+            let entry = &self.entries[m.pattern().as_usize()];
+            let next = next_word(&text[e..]);
+            // "Iranian-backed", "Kurdish-led", "U.S.-based": a modifier, not an agent.
+            if after == Some('-') || (bytes.get(e) == Some(&b'\'') && entry.kind == AliasKind::Demonym) {
+                continue;
+            }
+            if entry.kind == AliasKind::Demonym && !GOVERNMENT_HEADS.contains(&next.to_lowercase().as_str()) {
+                continue;
+            }
+            let prev = prev_word(&text[..s]).to_lowercase();
+            let locative = matches!(entry.kind, AliasKind::State | AliasKind::Capital)
+                && LOCATIVE_PREPOSITIONS.contains(&prev.as_str());
+            out.push(ActorMention {
+                start: s,
+                end: e,
+                actor: entry.actor.clone(),
+                sector: if entry.sector.is_empty() { "GOV".into() } else { entry.sector.clone() },
+                kind: entry.kind,
+                locative,
+            });
+        }
+        out
+    }
+}
+
+fn next_word(s: &str) -> &str {
+    let s = s.trim_start_matches(|c: char| c == ' ' || c == '\u{a0}');
+    let end = s.find(|c: char| !(c.is_alphanumeric() || c == '\'')).unwrap_or(s.len());
+    &s[..end]
+}
+
+fn prev_word(s: &str) -> &str {
+    let s = s.trim_end_matches(|c: char| c == ' ' || c == '\u{a0}');
+    let start =
+        s.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
+    &s[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actors(text: &str) -> Vec<(String, String, bool)> {
+        let g = Gazetteer::new(Vec::new()).unwrap();
+        g.find(text).into_iter().map(|m| (text[m.start..m.end].to_string(), m.actor, m.locative)).collect()
+    }
+
+    #[test]
+    fn resolves_names_people_capitals_and_seats() {
+        let got = actors("Turkish President Recep Tayyip Erdogan met officials as Ankara and the Kremlin disagreed.");
+        let ids: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert!(ids.iter().filter(|&&a| a == "TUR").count() >= 2, "{got:?}");
+        assert!(ids.contains(&"RUS"), "{got:?}");
+    }
+
+    #[test]
+    fn demonym_guards() {
+        assert!(actors("An Iranian-backed militia attacked").is_empty());
+        assert!(actors("the German Institute for Economic Research said").is_empty());
+        assert!(actors("Kurdish-led forces advanced").iter().all(|a| a.1 != "IRQ" && a.1 != "TUR"));
+        assert_eq!(actors("Russian officials said")[0].1, "RUS");
+    }
+
+    #[test]
+    fn places_are_locative_and_display_names_are_full() {
+        let got = actors("In Geneva, talks on Libya began; Russia spoke.");
+        assert!(got.iter().any(|a| a.1 == "LBY" && a.2));
+        assert!(got.iter().any(|a| a.1 == "RUS" && !a.2));
+        let g = Gazetteer::new(Vec::new()).unwrap();
+        assert_eq!(g.display_name("TUR"), "Turkey");
+        assert_eq!(g.display_name("USA"), "United States");
+        assert_eq!(g.display_name("XYZ"), "XYZ");
+    }
+
+    #[test]
+    fn user_rows_override_and_bad_rows_are_reported() {
+        let extra =
+            parse_actors("mine.tsv", "alias\tactor\tsector\tkind\trole\nErdogan\tXXX\tGOV\tperson\tPresident\n")
+                .unwrap();
+        let g = Gazetteer::new(extra).unwrap();
+        assert_eq!(g.find("Erdogan spoke")[0].actor, "XXX");
+        let err = parse_actors("mine.tsv", "Erdogan\tTUR\tGOV\twizard\t\n").unwrap_err();
+        assert!(err.to_string().contains("mine.tsv:1: field `kind`"), "{err}");
+    }
+}

@@ -1,0 +1,34 @@
+//! News stage: who holds which stance toward which event in an article.
+//!
+//! Sentences → actor mentions (gazetteer) and event mentions (triggers,
+//! clustered) → holder–event links (patterns, light coreference) → a stance
+//! per link from a model trained with `stance-train` (holder and event
+//! masked, cue lexicon features) → aggregation per (actor, event).
+
+mod actors;
+mod aggregate;
+mod coref;
+mod events;
+mod holders;
+mod tagger;
+
+pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};
+pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict};
+pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
+pub use holders::{link, Link};
+pub use tagger::{
+    ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig, SHIPPED_STANCE_MODEL,
+};
+
+use thiserror::Error;
+
+/// Errors of the news stage.
+#[derive(Debug, Error)]
+pub enum NewsError {
+    /// A bad gazetteer file or row.
+    #[error("gazetteer: {0}")]
+    Gazetteer(String),
+    /// A stance model without the labels the tagger needs.
+    #[error("stance model: {0}")]
+    Model(String),
+}

@@ -1,0 +1,282 @@
+//! The article tagger: runs every news stage over an article.
+
+use std::collections::BTreeMap;
+
+use super::actors::{ActorMention, Gazetteer};
+use super::aggregate::{aggregate, AggregateParams, Evidence, Verdict};
+use super::coref;
+use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
+use super::holders::link;
+use super::NewsError;
+use crate::features::{Doc, LexiconMatcher, TargetRef};
+use crate::model::{Classifier, PredictScratch};
+use crate::text::split_sentences;
+
+/// The news stance model shipped with the crate (`models/news-stance.stance`).
+pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
+
+/// Link weight factor for a holder whose target is the article's latest event.
+const TOPIC_WEIGHT: f32 = 0.7;
+
+/// Tagger settings.
+#[derive(Debug, Clone)]
+pub struct TaggerConfig {
+    /// User-declared targets.
+    pub targets: Vec<DeclaredTarget>,
+    /// Aggregation thresholds.
+    pub aggregate: AggregateParams,
+    /// Evidence sentences per row (0: all).
+    pub max_evidence: usize,
+    /// In sentences without an event mention, take the words after a stance
+    /// cue as the target ("rejected an Australian ultimatum").
+    pub object_targets: bool,
+}
+
+impl Default for TaggerConfig {
+    fn default() -> Self {
+        Self { targets: Vec::new(), aggregate: AggregateParams::default(), max_evidence: 3, object_targets: true }
+    }
+}
+
+/// One scored holder–target link in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceLink {
+    /// Sentence index in the article.
+    pub sentence: usize,
+    /// Actor id.
+    pub actor: String,
+    /// Actor sector.
+    pub sector: String,
+    /// The holder's surface form in the sentence.
+    pub holder_text: String,
+    /// Event cluster index.
+    pub event: usize,
+    /// The target's surface form in the sentence.
+    pub target_text: String,
+    /// Probabilities from the stance model.
+    pub supportive: f32,
+    /// Probability of skepticism.
+    pub skeptical: f32,
+    /// Probability of no stance.
+    pub neutral: f32,
+    /// Link confidence.
+    pub link: f32,
+}
+
+/// An evidence sentence with its score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceSentence {
+    /// The sentence text.
+    pub sentence: String,
+    /// Its score for the verdict.
+    pub score: f32,
+}
+
+/// One output row: an actor's stance toward an event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StanceRow {
+    /// Actor id (ISO 3166 alpha-3 or organisation code).
+    pub actor: String,
+    /// Readable actor name.
+    pub actor_name: String,
+    /// Most frequent sector among the holder's mentions.
+    pub sector: String,
+    /// Event name.
+    pub event: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Confidence in [0, 1].
+    pub confidence: f32,
+    /// Evidence, strongest first.
+    pub evidence: Vec<EvidenceSentence>,
+}
+
+/// Everything the tagger found in one article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleAnalysis {
+    /// Sentence texts.
+    pub sentences: Vec<String>,
+    /// Event cluster names.
+    pub events: Vec<String>,
+    /// Scored links.
+    pub links: Vec<SentenceLink>,
+}
+
+/// Tags actors' stances toward events in articles.
+pub struct ArticleTagger {
+    gazetteer: Gazetteer,
+    model: Classifier,
+    cues: Option<LexiconMatcher>,
+    labels: [usize; 3],
+    config: TaggerConfig,
+}
+
+impl std::fmt::Debug for ArticleTagger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ArticleTagger({:?}, {} labels)", self.gazetteer, self.model.labels.len())
+    }
+}
+
+impl ArticleTagger {
+    /// A tagger from a gazetteer and a stance model whose labels include
+    /// `supportive`, `skeptical` and `neutral`.
+    pub fn new(gazetteer: Gazetteer, model: Classifier, config: TaggerConfig) -> Result<Self, NewsError> {
+        let find =
+            |name: &str| {
+                model.labels.iter().position(|l| l == name).ok_or_else(|| {
+                    NewsError::Model(format!("needs a {name:?} label; it has {}", model.labels.join(", ")))
+                })
+            };
+        let labels = [find("supportive")?, find("skeptical")?, find("neutral")?];
+        let cues =
+            model.featurizer.config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer.pipeline()));
+        Ok(Self { gazetteer, model, cues, labels, config })
+    }
+
+    /// The gazetteer.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Finds and scores every holder–event link in `text`.
+    pub fn analyze(&self, text: &str, scratch: &mut PredictScratch) -> ArticleAnalysis {
+        let mut out = ArticleAnalysis::default();
+        let mut clusters = EventClusters::default();
+        let mut last_holder: Option<ActorMention> = None;
+        let mut topic: Option<usize> = None;
+        let mut probs = vec![0f32; self.model.labels.len()];
+        for (si, span) in split_sentences(text).into_iter().enumerate() {
+            let s = &text[span.start..span.end];
+            out.sentences.push(s.to_string());
+            let mut actors = self.gazetteer.find(s);
+            coref::resolve(s, &mut actors, last_holder.as_ref());
+            let mut events = find_events(s, &self.config.targets);
+            // A name inside an actor's name ("Government of National Accord") is not an event.
+            events.retain(|e| !actors.iter().any(|a| e.start < a.end && e.end > a.start));
+            if self.config.object_targets {
+                let objects: Vec<EventMention> = self
+                    .object_events(s)
+                    .into_iter()
+                    .filter(|o| !events.iter().any(|e| o.start < e.end && o.end > e.start))
+                    .collect();
+                events.extend(objects);
+                events.sort_by_key(|e| e.start);
+            }
+            let ids: Vec<usize> = events.iter().map(|e| clusters.assign(e, si)).collect();
+            let mut links = link(s, &actors, &events);
+            let mut targets: Vec<(usize, Option<(usize, usize)>)> =
+                links.iter().map(|l| (ids[l.event], Some((events[l.event].start, events[l.event].end)))).collect();
+            if links.is_empty() {
+                // No event here: a holder with a stance cue speaks about the article's latest event.
+                if let (Some(topic), Some(cue)) = (topic, self.first_cue(s)) {
+                    let pseudo = [EventMention { start: cue.0, end: cue.1, head: String::new(), name: None }];
+                    for mut l in link(s, &actors, &pseudo) {
+                        l.weight *= TOPIC_WEIGHT;
+                        links.push(l);
+                        targets.push((topic, None));
+                    }
+                }
+            }
+            for (l, &(event, span)) in links.iter().zip(&targets) {
+                let a = &actors[l.actor];
+                let doc = Doc {
+                    text: s,
+                    target: span.map(|(b, e)| TargetRef { name: &s[b..e], span: Some((b, e)) }),
+                    holder: Some(TargetRef { name: &s[a.start..a.end], span: Some((a.start, a.end)) }),
+                };
+                self.model.predict_into(doc, scratch, &mut probs);
+                out.links.push(SentenceLink {
+                    sentence: si,
+                    actor: a.actor.clone(),
+                    sector: a.sector.clone(),
+                    holder_text: s[a.start..a.end].to_string(),
+                    event,
+                    target_text: span.map_or_else(String::new, |(b, e)| s[b..e].to_string()),
+                    supportive: probs[self.labels[0]],
+                    skeptical: probs[self.labels[1]],
+                    neutral: probs[self.labels[2]],
+                    link: l.weight,
+                });
+            }
+            if let Some(last) = events.iter().zip(&ids).filter(|(e, _)| e.head != "object").map(|(_, &i)| i).last() {
+                topic = Some(clusters.root(last));
+            }
+            let holder = links.last().map(|l| &actors[l.actor]).or_else(|| actors.iter().find(|a| !a.locative));
+            if let Some(h) = holder {
+                last_holder = Some(h.clone());
+            }
+        }
+        for l in &mut out.links {
+            l.event = clusters.root(l.event);
+        }
+        out.events = clusters.names;
+        out
+    }
+
+    /// Stance rows for `text`: one per (actor, event) with enough evidence.
+    pub fn tag(&self, text: &str, scratch: &mut PredictScratch) -> Vec<StanceRow> {
+        let analysis = self.analyze(text, scratch);
+        let mut groups: BTreeMap<(usize, String), Vec<&SentenceLink>> = BTreeMap::new();
+        for l in &analysis.links {
+            groups.entry((l.event, l.actor.clone())).or_default().push(l);
+        }
+        let mut rows = Vec::new();
+        for ((event, actor), links) in groups {
+            let items: Vec<Evidence> = links
+                .iter()
+                .map(|l| Evidence {
+                    sentence: l.sentence,
+                    supportive: l.supportive,
+                    skeptical: l.skeptical,
+                    neutral: l.neutral,
+                    link: l.link,
+                })
+                .collect();
+            let Some(agg) = aggregate(&items, self.config.aggregate) else { continue };
+            let mut sectors: BTreeMap<&str, usize> = BTreeMap::new();
+            links.iter().for_each(|l| *sectors.entry(&l.sector).or_default() += 1);
+            let sector = sectors.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map_or("GOV", |(s, _)| s);
+            let keep = if self.config.max_evidence == 0 { usize::MAX } else { self.config.max_evidence };
+            rows.push(StanceRow {
+                actor_name: self.gazetteer.display_name(&actor).to_string(),
+                actor,
+                sector: sector.to_string(),
+                event: analysis.events[event].clone(),
+                verdict: agg.verdict,
+                confidence: agg.confidence,
+                evidence: agg
+                    .ranked
+                    .iter()
+                    .take(keep)
+                    .map(|&(i, score)| EvidenceSentence { sentence: analysis.sentences[i].clone(), score })
+                    .collect(),
+            });
+        }
+        rows.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.actor.cmp(&b.actor)));
+        rows
+    }
+
+    /// Byte span of the first stance cue in `s`.
+    fn first_cue(&self, s: &str) -> Option<(usize, usize)> {
+        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let hit = self.cues.as_ref()?.hits(&tokens).into_iter().next()?;
+        Some((tokens[hit.start].start, tokens[hit.end - 1].end))
+    }
+
+    /// Targets taken from the words after the first stance cue of a sentence.
+    fn object_events(&self, s: &str) -> Vec<EventMention> {
+        let Some(cues) = &self.cues else { return Vec::new() };
+        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let Some(hit) = cues.hits(&tokens).into_iter().next() else { return Vec::new() };
+        let rest: Vec<_> = tokens[hit.end..].iter().take_while(|t| !t.kind.is_clause_break(&t.text)).take(6).collect();
+        match (rest.first(), rest.last()) {
+            (Some(a), Some(b)) => vec![EventMention {
+                start: a.start,
+                end: b.end,
+                head: "object".into(),
+                name: Some(s[a.start..b.end].to_lowercase()),
+            }],
+            _ => Vec::new(),
+        }
+    }
+}
