@@ -53,22 +53,31 @@ pub fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Benchmarks `work` over `texts`: a warm-up of at least `warmup`, then a
-/// timed single-thread pass (with per-item latency) and an all-threads pass.
-/// `work` must return something derived from the result so it is not optimised away.
-pub fn run<S, W>(
-    unit: &str,
-    texts: &[String],
-    tokens: u64,
-    threads: usize,
-    warmup: Duration,
-    load_seconds: f64,
-    scratch: impl Fn() -> S + Sync,
-    work: W,
-) -> BenchReport
+/// What to benchmark: the items and how to run them.
+#[derive(Debug, Clone)]
+pub struct BenchSetup<'a> {
+    /// `sentences` or `articles`.
+    pub unit: &'a str,
+    /// The items.
+    pub texts: &'a [String],
+    /// Tokens in the items.
+    pub tokens: u64,
+    /// Threads for the all-threads pass.
+    pub threads: usize,
+    /// Least warm-up time.
+    pub warmup: Duration,
+    /// Seconds the model took to load.
+    pub load_seconds: f64,
+}
+
+/// Benchmarks `work` over the items: a warm-up, then a timed single-thread pass
+/// (with per-item latency) and an all-threads pass. `work` must return
+/// something derived from its result so it is not optimised away.
+pub fn run<S, W>(setup: &BenchSetup<'_>, scratch: impl Fn() -> S + Sync, work: W) -> BenchReport
 where
     W: Fn(&mut S, &str) -> usize + Sync,
 {
+    let BenchSetup { unit, texts, tokens, threads, warmup, load_seconds } = *setup;
     let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let mut s = scratch();
     let start = Instant::now();
@@ -152,13 +161,16 @@ mod tests {
     #[test]
     fn reports_consistent_numbers() {
         let texts: Vec<String> = (0..200).map(|i| format!("text number {i}")).collect();
+        let setup = BenchSetup {
+            unit: "sentences",
+            texts: &texts,
+            tokens: 600,
+            threads: 2,
+            warmup: Duration::from_millis(5),
+            load_seconds: 0.1,
+        };
         let r = run(
-            "sentences",
-            &texts,
-            600,
-            2,
-            Duration::from_millis(5),
-            0.1,
+            &setup,
             || 0usize,
             |calls, t| {
                 *calls += 1;

@@ -13,6 +13,7 @@ use stance::batch::{
     expand_inputs, run, ArticleProcessor, BatchOptions, BatchSummary, CountingWriter, Processor, ResumableOutput,
     SentenceClassifier, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
 };
+use stance::benchmark::BenchSetup;
 use stance::data::{read_all, Columns, Format, RecordReader};
 use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
@@ -316,40 +317,32 @@ fn bench(args: BenchArgs) -> Result<u64> {
         bail!("no benchmark data");
     }
     let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
+    let tokens = count_tokens(&texts);
+    let setup = |unit, load_seconds| BenchSetup {
+        unit,
+        texts: &texts,
+        tokens,
+        threads: threads(c.threads),
+        warmup,
+        load_seconds,
+    };
     let t0 = Instant::now();
     let report = if args.articles {
         let tagger = tagger(c, true, 3, 0.3)?;
         let load = t0.elapsed().as_secs_f64();
         let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
-        let mut r = stance::benchmark::run(
-            "articles",
-            &texts,
-            count_tokens(&texts),
-            threads(c.threads),
-            warmup,
-            load,
-            PredictScratch::default,
-            |s, t| tagger.tag(t, s).len(),
-        );
+        let mut r =
+            stance::benchmark::run(&setup("articles", load), PredictScratch::default, |s, t| tagger.tag(t, s).len());
         r.unit = format!("articles ({sentences} sentences)");
         r
     } else {
         let path = c.model.as_ref().context("sentence benchmarks need --model (or use --articles)")?;
         let classifier: Classifier = load(path)?;
         let load = t0.elapsed().as_secs_f64();
-        stance::benchmark::run(
-            "sentences",
-            &texts,
-            count_tokens(&texts),
-            threads(c.threads),
-            warmup,
-            load,
-            PredictScratch::default,
-            |s, t| {
-                let mut probs = vec![0f32; classifier.labels.len()];
-                classifier.predict_into(Doc::plain(t), s, &mut probs)
-            },
-        )
+        stance::benchmark::run(&setup("sentences", load), PredictScratch::default, |s, t| {
+            let mut probs = vec![0f32; classifier.labels.len()];
+            classifier.predict_into(Doc::plain(t), s, &mut probs)
+        })
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -327,7 +327,20 @@ fn run(args: Args) -> Result<()> {
     let progress = Bar(bar);
     let outcome = train(&opts, &progress)?;
     progress.0.finish_and_clear();
-    let size = save(&outcome.classifier, &args.output)?;
+    // Metrics first: if they cannot be written, no model is left behind.
+    if let Some(path) = &args.metrics_json {
+        let json = serde_json::to_string_pretty(&outcome.report_json())?;
+        stance::model::file::write_atomic(path, json.as_bytes())?;
+    }
+    let size = match save(&outcome.classifier, &args.output) {
+        Ok(size) => size,
+        Err(e) => {
+            if let Some(path) = &args.metrics_json {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
     let s = &outcome.selection;
     println!(
         "selection: {} by {} → {} features, C={}, class weight {:?}{}",
@@ -357,10 +370,6 @@ fn run(args: Args) -> Result<()> {
         println!("\n{}", format_table("test", m));
     }
     println!("model: {} ({:.1} MB)", args.output.display(), size as f64 / 1e6);
-    if let Some(path) = &args.metrics_json {
-        let json = serde_json::to_string_pretty(&outcome.report_json())?;
-        stance::model::file::write_atomic(path, json.as_bytes())?;
-    }
     Ok(())
 }
 

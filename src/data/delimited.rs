@@ -87,8 +87,10 @@ impl DelimitedReader {
         }
         let lines = Arc::new(Mutex::new(LineIndex::default()));
         let input = Counting { inner: input, index: Arc::clone(&lines) };
+        // Flexible, so that ragged rows reach our own check, whose line numbers are right.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .flexible(true)
             .has_headers(true)
             .from_reader(Box::new(input) as Box<dyn Read + Send>);
         let header = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();

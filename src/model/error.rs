@@ -15,12 +15,12 @@ pub enum ModelError {
     #[error(transparent)]
     Linfa(#[from] linfa::Error),
     /// Reading or writing a model file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The model file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, not chained, so it is printed once).
+        cause: std::io::Error,
     },
     /// The file is not a valid model file of a version this build reads.
     #[error("{path}: {reason}")]

@@ -44,7 +44,7 @@ fn format_err(path: &Path, reason: impl Into<String>) -> ModelError {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> ModelError {
-    ModelError::Io { path: path.display().to_string(), source }
+    ModelError::Io { path: path.display().to_string(), cause: source }
 }
 
 /// Serialises `model` to bytes.

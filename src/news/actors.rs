@@ -308,13 +308,13 @@ impl Gazetteer {
 }
 
 fn next_word(s: &str) -> &str {
-    let s = s.trim_start_matches(|c: char| c == ' ' || c == '\u{a0}');
+    let s = s.trim_start_matches([' ', '\u{a0}']);
     let end = s.find(|c: char| !(c.is_alphanumeric() || c == '\'')).unwrap_or(s.len());
     &s[..end]
 }
 
 fn prev_word(s: &str) -> &str {
-    let s = s.trim_end_matches(|c: char| c == ' ' || c == '\u{a0}');
+    let s = s.trim_end_matches([' ', '\u{a0}']);
     let start =
         s.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
     &s[start..]

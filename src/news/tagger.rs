@@ -198,7 +198,7 @@ impl ArticleTagger {
                     link: l.weight,
                 });
             }
-            if let Some(last) = events.iter().zip(&ids).filter(|(e, _)| e.head != "object").map(|(_, &i)| i).last() {
+            if let Some(last) = events.iter().zip(&ids).rev().find(|(e, _)| e.head != "object").map(|(_, &i)| i) {
                 topic = Some(clusters.root(last));
             }
             let holder = links.last().map(|l| &actors[l.actor]).or_else(|| actors.iter().find(|a| !a.locative));

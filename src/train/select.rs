@@ -118,8 +118,19 @@ fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, Labele
 pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> Result<Selection, TrainError> {
     let selecting = splits.dev.is_some() || opts.cv.is_some();
     let metric = opts.select_metric.clone();
+    if !["accuracy", "macro_f1", "macro_recall", "weighted_f1", "favg"].contains(&metric.as_str()) {
+        return Err(TrainError::Options(format!(
+            "unknown selection metric {metric:?}: use accuracy, macro_f1, macro_recall, weighted_f1 or favg"
+        )));
+    }
     if metric == "favg" && opts.favg_labels.is_empty() {
         return Err(TrainError::Options("selecting by favg needs --favg-labels".into()));
+    }
+    if let Some(bad) = opts.favg_labels.iter().find(|l| !splits.labels.contains(l)) {
+        return Err(TrainError::Options(format!(
+            "F_avg label {bad:?} is not a label of the data (labels: {})",
+            splits.labels.join(", ")
+        )));
     }
     let mut candidates: Vec<Candidate> = variants(opts, selecting)
         .into_iter()
