@@ -365,8 +365,14 @@ def run_stance(task, args, predict_csv):
     cmd = [train_bin, "--train", os.path.join(folder, "train.csv"),
            "--dev", os.path.join(folder, "val.csv"), "--test", os.path.join(folder, "test.csv"),
            "--text-col", "text", "--label-col", "label"]
+    # Fixed settings, as the peers have: the ones stance-train's own selection on val picks
+    # (see README), so the timing is one fit rather than the whole grid search.
+    cmd += ["--lexicon", "datasets/lexicons/sentiment.tsv", "--no-search-features"]
     if task == "stance":
-        cmd += ["--target-col", "target", "--favg-labels", ",".join(FAVG_LABELS)]
+        cmd += ["--target-col", "target", "--favg-labels", ",".join(FAVG_LABELS),
+                "--char-ngrams", "2-5", "--c", "10", "--class-weight", "uniform"]
+    else:
+        cmd += ["--c", "3", "--class-weight", "balanced"]
     cmd += ["--output", model, "--metrics-json", rjson, "--threads", "1"]
     rc, train_wall, train_rss, stderr = run_measured(cmd)
     if rc != 0:

@@ -4,10 +4,13 @@
 //! the hashed space, so they never collide with n-grams.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{TextPipeline, Token};
+use crate::text::{FnvHasher, TextPipeline, Token};
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
 
 /// Features per lexicon class.
 pub const FEATURES_PER_CLASS: usize = 4;
@@ -115,9 +118,9 @@ impl Lexicon {
 /// matches the stemmed token "love").
 #[derive(Debug, Clone, Default)]
 pub struct LexiconMatcher {
-    map: HashMap<String, (u16, f32)>,
+    map: FastMap<String, (u16, f32)>,
     /// Multi-token terms, keyed by their first token.
-    phrases: HashMap<String, Vec<(Vec<String>, u16, f32)>>,
+    phrases: FastMap<String, Vec<(Vec<String>, u16, f32)>>,
     n_classes: usize,
 }
 
@@ -139,8 +142,8 @@ impl LexiconMatcher {
     /// such as "not credible" keep their words); later entries win.
     pub fn new(lexicon: &Lexicon, pipeline: &TextPipeline) -> Self {
         let plain = TextPipeline::new(crate::text::TextConfig { negation: false, ..pipeline.config().clone() });
-        let mut map = HashMap::with_capacity(lexicon.entries.len());
-        let mut phrases: HashMap<String, Vec<(Vec<String>, u16, f32)>> = HashMap::new();
+        let mut map = FastMap::default();
+        let mut phrases: FastMap<String, Vec<(Vec<String>, u16, f32)>> = FastMap::default();
         for e in &lexicon.entries {
             let toks: Vec<String> = plain.analyze(&e.term).into_iter().map(|t| t.text).collect();
             match toks.as_slice() {
@@ -160,6 +163,12 @@ impl LexiconMatcher {
     /// Every match in `tokens`, longest phrase first at each position, without overlaps.
     pub fn hits(&self, tokens: &[Token]) -> Vec<LexiconHit> {
         let mut out = Vec::new();
+        self.for_each_hit(tokens, |h| out.push(h));
+        out
+    }
+
+    /// Calls `f` with every match, as [`LexiconMatcher::hits`] lists them, without allocating.
+    pub fn for_each_hit(&self, tokens: &[Token], mut f: impl FnMut(LexiconHit)) {
         let mut i = 0;
         while i < tokens.len() {
             let word = &tokens[i].text;
@@ -169,16 +178,15 @@ impl LexiconMatcher {
                 })
             });
             if let Some((p, class, strength)) = phrase {
-                out.push(LexiconHit { start: i, end: i + p.len(), class: *class, strength: *strength });
+                f(LexiconHit { start: i, end: i + p.len(), class: *class, strength: *strength });
                 i += p.len();
             } else if let Some(&(class, strength)) = self.map.get(word) {
-                out.push(LexiconHit { start: i, end: i + 1, class, strength });
+                f(LexiconHit { start: i, end: i + 1, class, strength });
                 i += 1;
             } else {
                 i += 1;
             }
         }
-        out
     }
 
     /// Appends the lexicon features of `tokens` at indices `base..`.
@@ -189,7 +197,7 @@ impl LexiconMatcher {
         let mut plain = [0f32; 32];
         let mut negated = [0f32; 32];
         let mut last = None;
-        for hit in self.hits(tokens) {
+        self.for_each_hit(tokens, |hit| {
             let c = usize::from(hit.class);
             if tokens[hit.start].negated {
                 negated[c] += hit.strength;
@@ -197,7 +205,7 @@ impl LexiconMatcher {
                 plain[c] += hit.strength;
                 last = Some(c);
             }
-        }
+        });
         for c in 0..self.n_classes {
             let at = base + (c * FEATURES_PER_CLASS) as u32;
             let values = [

@@ -183,6 +183,10 @@ fn emoticon_at(s: &str) -> Option<usize> {
 
 /// Shortens runs of one letter longer than three ("soooo" to "sooo").
 fn squeeze_repeats(s: &mut String) {
+    let b = s.as_bytes();
+    if !b.windows(4).any(|w| w[0] == w[1] && w[1] == w[2] && w[2] == w[3]) && s.is_ascii() {
+        return;
+    }
     let mut run = 0;
     let mut prev = None;
     let mut changed = false;
