@@ -32,6 +32,8 @@ pub struct BenchReport {
     pub latency_p99_us: f64,
     /// Peak resident memory of the process, in MB (VmHWM).
     pub peak_memory_mb: Option<f64>,
+    /// Sentences in the items (articles), for sentences per second.
+    pub sentences: Option<u64>,
 }
 
 /// Items, tokens and bytes per second.
@@ -121,6 +123,7 @@ where
         latency_p50_us: pct(0.5),
         latency_p99_us: pct(0.99),
         peak_memory_mb: peak_memory_mb(),
+        sentences: None,
     }
 }
 
@@ -144,6 +147,15 @@ impl BenchReport {
         );
         out += &row("1", &self.one_thread);
         out += &row(&self.threads.to_string(), &self.all_threads);
+        if let Some(n) = self.sentences {
+            let per_item = n as f64 / self.items.max(1) as f64;
+            out += &format!(
+                "sentences/s: {:.0} (1 thread), {:.0} ({} threads); {n} sentences\n",
+                self.one_thread.items_per_sec * per_item,
+                self.all_threads.items_per_sec * per_item,
+                self.threads
+            );
+        }
         out += &format!(
             "latency per item (1 thread): p50 {:.1} us, p99 {:.1} us\npeak memory: {}\n",
             self.latency_p50_us,

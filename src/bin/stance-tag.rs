@@ -333,7 +333,7 @@ fn bench(args: BenchArgs) -> Result<u64> {
         let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
         let mut r =
             stance::benchmark::run(&setup("articles", load), PredictScratch::default, |s, t| tagger.tag(t, s).len());
-        r.unit = format!("articles ({sentences} sentences)");
+        r.sentences = Some(sentences);
         r
     } else {
         let path = c.model.as_ref().context("sentence benchmarks need --model (or use --articles)")?;
