@@ -169,7 +169,13 @@ fn threads(requested: Option<usize>) -> usize {
     requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
 }
 
-fn tagger(c: &Common, object_targets: bool, max_evidence: usize, min_evidence: f32) -> Result<ArticleTagger> {
+fn tagger(
+    c: &Common,
+    object_targets: bool,
+    max_evidence: usize,
+    min_evidence: f32,
+    per_sentence: bool,
+) -> Result<ArticleTagger> {
     let model = match &c.stance_model {
         Some(p) => load(p)?,
         None => from_bytes(Path::new("models/news-stance.stance"), SHIPPED_STANCE_MODEL)?,
@@ -188,7 +194,7 @@ fn tagger(c: &Common, object_targets: bool, max_evidence: usize, min_evidence: f
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::msg)?;
     let aggregate = stance::news::AggregateParams { min_mass: min_evidence, ..Default::default() };
-    let config = TaggerConfig { targets, max_evidence, object_targets, aggregate };
+    let config = TaggerConfig { targets, max_evidence, object_targets, aggregate, sentence_fallback: per_sentence };
     Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
 }
 
@@ -293,7 +299,7 @@ fn tag(args: TagArgs) -> Result<u64> {
             execute(&p, &args, &opts, &SENTENCE_COLUMNS)?
         }
         None => {
-            let tagger = tagger(c, !args.no_object_targets, args.max_evidence, args.min_evidence)?;
+            let tagger = tagger(c, !args.no_object_targets, args.max_evidence, args.min_evidence, args.per_sentence)?;
             let p = ArticleProcessor { tagger: &tagger, per_sentence: args.per_sentence };
             let columns: &[&'static str] = if args.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS };
             execute(&p, &args, &opts, columns)?
@@ -328,7 +334,7 @@ fn bench(args: BenchArgs) -> Result<u64> {
     };
     let t0 = Instant::now();
     let report = if args.articles {
-        let tagger = tagger(c, true, 3, 0.3)?;
+        let tagger = tagger(c, true, 3, 0.3, false)?;
         let load = t0.elapsed().as_secs_f64();
         let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
         let mut r =

@@ -288,7 +288,14 @@ impl Gazetteer {
             if after == Some('-') || (bytes.get(e) == Some(&b'\'') && entry.kind == AliasKind::Demonym) {
                 continue;
             }
-            if entry.kind == AliasKind::Demonym && !GOVERNMENT_HEADS.contains(&next.to_lowercase().as_str()) {
+            // A bare demonym names a government only before a head such as "officials";
+            // a plural people noun ("Palestinians") stands for its people's side.
+            let plural_people =
+                entry.alias.ends_with('s') && entry.alias.chars().next().is_some_and(char::is_uppercase);
+            if entry.kind == AliasKind::Demonym
+                && !plural_people
+                && !GOVERNMENT_HEADS.contains(&next.to_lowercase().as_str())
+            {
                 continue;
             }
             let prev = prev_word(&text[..s]).to_lowercase();

@@ -6,7 +6,7 @@ use super::actors::{ActorMention, Gazetteer};
 use super::aggregate::{aggregate, AggregateParams, Evidence, Verdict};
 use super::coref;
 use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
-use super::holders::link;
+use super::holders::{link, Link};
 use super::NewsError;
 use crate::features::{Doc, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
@@ -17,6 +17,24 @@ pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance
 
 /// Link weight factor for a holder whose target is the article's latest event.
 const TOPIC_WEIGHT: f32 = 0.7;
+/// Link weight factor for the per-sentence fallback target.
+const FALLBACK_WEIGHT: f32 = 0.6;
+
+/// The words after a sentence's first agent, up to the clause end (at most ten).
+fn clause_after_first_agent(s: &str, actors: &[ActorMention]) -> Option<EventMention> {
+    let first = actors.iter().find(|a| !a.locative)?;
+    let rest = &s[first.end..];
+    let end = rest.find([',', ';', '.', ':']).unwrap_or(rest.len());
+    let words: Vec<(usize, &str)> =
+        rest[..end].split_whitespace().map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w)).take(10).collect();
+    let (&(start, _), &(last, w)) = (words.first()?, words.last()?);
+    Some(EventMention {
+        start,
+        end: last + w.len(),
+        head: "object".into(),
+        name: Some(s[start..last + w.len()].to_lowercase()),
+    })
+}
 
 /// Tagger settings.
 #[derive(Debug, Clone)]
@@ -27,14 +45,23 @@ pub struct TaggerConfig {
     pub aggregate: AggregateParams,
     /// Evidence sentences per row (0: all).
     pub max_evidence: usize,
-    /// In sentences without an event mention, take the words after a stance
-    /// cue as the target ("rejected an Australian ultimatum").
+    /// Take the words after a stance cue as a target ("rejected an Australian
+    /// ultimatum") where they name no event.
     pub object_targets: bool,
+    /// Per-sentence view: a sentence with no link still reports its first
+    /// agent's stance toward the rest of its clause.
+    pub sentence_fallback: bool,
 }
 
 impl Default for TaggerConfig {
     fn default() -> Self {
-        Self { targets: Vec::new(), aggregate: AggregateParams::default(), max_evidence: 3, object_targets: true }
+        Self {
+            targets: Vec::new(),
+            aggregate: AggregateParams::default(),
+            max_evidence: 3,
+            object_targets: true,
+            sentence_fallback: false,
+        }
     }
 }
 
@@ -166,6 +193,15 @@ impl ArticleTagger {
             let mut links = link(s, &actors, &events);
             let mut targets: Vec<(usize, Option<(usize, usize)>)> =
                 links.iter().map(|l| (ids[l.event], Some((events[l.event].start, events[l.event].end)))).collect();
+            if links.is_empty() && self.config.sentence_fallback {
+                if let Some(rest) = clause_after_first_agent(s, &actors) {
+                    let id = clusters.assign(&rest, si);
+                    for l in link(s, &actors, std::slice::from_ref(&rest)) {
+                        links.push(Link { weight: l.weight * FALLBACK_WEIGHT, ..l });
+                        targets.push((id, Some((rest.start, rest.end))));
+                    }
+                }
+            }
             if links.is_empty() {
                 // No event here: a holder with a stance cue speaks about the article's latest event.
                 if let (Some(topic), Some(cue)) = (topic, self.first_cue(s)) {
