@@ -15,6 +15,15 @@ use crate::text::split_sentences;
 /// The news stance model shipped with the crate (`models/news-stance.stance`).
 pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
 
+/// Words that cannot start an object target.
+const OBJECT_STOP: &[&str] = &[
+    "of", "from", "by", "in", "on", "for", "with", "to", "as", "at", "and", "or", "but", "that", "which", "who",
+    "whom", "whose", "when", "where", "while", "if", "because", "than", "into", "over", "after", "before", "about",
+    "it", "he", "she", "they", "we", "i", "you", "his", "her", "their", "its", "is", "was", "were", "are", "be",
+    "been", "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "also", "so", "said",
+    "says",
+];
+
 /// Link weight factor for a holder whose target is the article's latest event.
 const TOPIC_WEIGHT: f32 = 0.7;
 /// Link weight factor for the per-sentence fallback target.
@@ -305,6 +314,14 @@ impl ArticleTagger {
         let tokens = self.model.featurizer.pipeline().analyze(s);
         let Some(hit) = cues.hits(&tokens).into_iter().next() else { return Vec::new() };
         let rest: Vec<_> = tokens[hit.end..].iter().take_while(|t| !t.kind.is_clause_break(&t.text)).take(6).collect();
+        // An object starts with a determiner or a content word and holds a content word:
+        // "from the committee", "and spiritual ..." or "that he ..." are not targets.
+        let starts_well = rest.first().is_some_and(|t| !OBJECT_STOP.contains(&t.text.as_str()));
+        let has_content = rest.iter().any(|t| t.text.chars().count() >= 4 && t.text.chars().all(char::is_alphabetic));
+        // (The per-sentence view keeps every object: it reports links, not aggregated rows.)
+        if !(starts_well && has_content) && !self.config.sentence_fallback {
+            return Vec::new();
+        }
         match (rest.first(), rest.last()) {
             (Some(a), Some(b)) => vec![EventMention {
                 start: a.start,
