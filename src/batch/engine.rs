@@ -68,7 +68,11 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
         Box::new(std::fs::File::open(path).map_err(|e| err(DataErrorKind::Io(e.to_string())))?)
     };
     let mut bytes = Vec::new();
-    input.by_ref().take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| err(DataErrorKind::Io(e.to_string())))?;
+    input
+        .by_ref()
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(DataErrorKind::Io(e.to_string())))?;
     if bytes.len() > limit {
         return Err(err(DataErrorKind::Oversized { bytes: bytes.len(), limit }));
     }

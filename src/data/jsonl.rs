@@ -26,7 +26,7 @@ pub fn read_line_limited(input: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usiz
             Some(i) => (&chunk[..i], Some(i + 1)),
             None => (chunk, None),
         };
-        let room = (limit + 1).saturating_sub(buf.len());
+        let room = limit.saturating_add(1).saturating_sub(buf.len());
         buf.extend_from_slice(&piece[..piece.len().min(room)]);
         total += piece.len();
         let used = done.unwrap_or(chunk.len());

@@ -25,6 +25,8 @@ pub const MAGIC: &[u8; 8] = b"STANCE\x00M";
 pub const FORMAT_VERSION: u32 = 1;
 /// Largest model file this build will read (1 GiB).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Largest dense weight matrix (features × labels) a model may need: 2^28 values (1 GiB).
+pub const MAX_WEIGHTS: usize = 1 << 28;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// The serialised payload (format version 1).
@@ -117,6 +119,13 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
     }
     if p.weights.iter().chain(&p.bias).any(|w| !w.is_finite()) {
         return Err(format_err(path, "model weights are not finite"));
+    }
+    let dim = p.featurizer.features.dim();
+    if dim.saturating_mul(k) > MAX_WEIGHTS {
+        return Err(format_err(
+            path,
+            format!("model needs {dim} × {k} weights, more than this build allows ({MAX_WEIGHTS})"),
+        ));
     }
     let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e))?;
     let mut dense = vec![0f32; featurizer.dim() * k];

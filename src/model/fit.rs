@@ -30,6 +30,13 @@ impl Fit<SparseRecords, Array1<usize>, ModelError> for LinearValidParams {
         if present.iter().filter(|&&p| p).count() < 2 {
             return Err(ModelError::Data("the training data has only one class; at least two are needed".into()));
         }
+        let dim = ds.records.nfeatures();
+        if dim.saturating_mul(n_classes) > super::file::MAX_WEIGHTS {
+            return Err(ModelError::Params(format!(
+                "{dim} features × {n_classes} labels need more weights than allowed ({}); use fewer hash bits",
+                super::file::MAX_WEIGHTS
+            )));
+        }
         let class_w = self.class_weight.per_class(&y, n_classes);
         if class_w.len() != n_classes {
             return Err(ModelError::Params(format!("{} class weights given for {n_classes} classes", class_w.len())));

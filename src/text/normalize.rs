@@ -33,6 +33,16 @@ impl Normalizer {
             for c in text.nfkc().map(fold) {
                 push_case(out, c, self.lowercase);
             }
+            // A lowercase letter can compose with a following mark where the capital
+            // could not ("T\u{308}" → "t\u{308}" → "ẗ"): normalise once more, so
+            // normalising is idempotent.
+            if self.lowercase
+                && !out.is_ascii()
+                && unicode_normalization::is_nfkc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes
+            {
+                let again: String = out.nfkc().map(fold).collect();
+                *out = again;
+            }
         } else {
             for c in text.chars() {
                 push_case(out, c, self.lowercase);

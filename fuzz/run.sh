@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the fuzz targets, each for SECONDS (default 60).
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# Targets default to all of them (text, readers, model_file). Extra libFuzzer
+# flags can be passed in FUZZ_ARGS, e.g. FUZZ_ARGS="-fork=2 -ignore_crashes=1".
+# Crashes are written to fuzz/artifacts/TARGET/; the growing corpus is kept in
+# fuzz/corpus/TARGET/ (both ignored by git), seeded from fuzz/seeds/TARGET/,
+# with the dictionary fuzz/dicts/TARGET.dict when there is one.
+# Exits non-zero when any target found a crash.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+secs="${1:-60}"
+shift || true
+if [ "$#" -gt 0 ]; then
+    targets=("$@")
+else
+    targets=(text readers model_file)
+fi
+
+# cargo fuzz needs nightly-only flags (-Zsanitizer=address); only a stable
+# toolchain is installed, so let it accept them.
+export RUSTC_BOOTSTRAP=1
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+cargo fuzz build
+
+failed=()
+for t in "${targets[@]}"; do
+    mkdir -p "$here/corpus/$t" "$here/artifacts/$t"
+    dict=()
+    if [ -f "$here/dicts/$t.dict" ]; then
+        dict=("-dict=$here/dicts/$t.dict")
+    fi
+    echo "=== fuzzing $t for ${secs}s"
+    # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
+    if ! cargo fuzz run "$t" "$here/corpus/$t" "$here/seeds/$t" -- \
+        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${dict[@]+"${dict[@]}"} ${FUZZ_ARGS:-}; then
+        failed+=("$t")
+    fi
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "crashes found in: ${failed[*]} (see fuzz/artifacts/)" >&2
+    exit 1
+fi
+echo "no crashes"
