@@ -532,3 +532,37 @@ fn resume_after_kill_gives_every_record_once_in_order() {
     run(TAG, args(&reference, "2").into_iter().chain([s(&input)])).expect_code(0);
     assert!(fs::read_to_string(&reference).unwrap() == result, "the resumed output equals an uninterrupted run");
 }
+
+#[test]
+fn a_100_mb_single_line_is_an_error_record_and_memory_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("huge.txt");
+    let mut data = vec![b'a'; 100 << 20];
+    data.extend_from_slice(b"\nlovely tea\n");
+    fs::write(&input, &data).unwrap();
+    drop(data);
+    let run = tag(["--format", "jsonl", &s(&input)]);
+    run.expect_code(2).expect_no_panic();
+    let records = jsonl(&run.stdout);
+    assert_eq!(records.len(), 2, "one error record, then the next line classified");
+    let error = records[0]["error"].as_str().unwrap();
+    assert!(error.contains(":1: record of 104857600 bytes exceeds the limit of 16777216 bytes"), "{error}");
+    assert!(records[1]["error"].is_null() && records[1]["line"] == 2);
+}
+
+#[test]
+fn empty_inputs_give_no_records_or_an_error_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_txt = dir.path().join("empty.txt");
+    fs::write(&empty_txt, "").unwrap();
+    let run = tag(["--format", "jsonl", &s(&empty_txt)]);
+    run.expect_code(0).expect_no_panic();
+    assert!(run.stdout.is_empty(), "an empty text file has no sentences");
+    let empty_csv = dir.path().join("empty.csv");
+    fs::write(&empty_csv, "").unwrap();
+    let run = tag(["--format", "jsonl", &s(&empty_csv)]);
+    run.expect_code(2).expect_no_panic();
+    let records = jsonl(&run.stdout);
+    assert_eq!(records.len(), 1);
+    assert!(records[0]["error"].as_str().unwrap().contains("empty file: no header row"));
+}

@@ -458,3 +458,22 @@ fn unwritable_metrics_file_leaves_no_model() {
     run.expect_code(1);
     assert!(!model.exists(), "no model file after a failure");
 }
+
+#[test]
+fn labels_differing_only_in_case_are_refused_with_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = format!("{HEADER}1,lovely tea,pos\n2,awful soup,neg\n3,great bread,Pos\n");
+    let data = write(dir.path(), "t.csv", data.as_bytes());
+    fails(dir.path(), &data, &[], 1).expect_stderr(&[
+        "t.csv:4: field `verdict`: labels \"pos\" and \"Pos\" differ only in case; merge them with --label-map Pos=pos",
+    ]);
+}
+
+#[test]
+fn empty_training_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.csv", b"");
+    fails(dir.path(), &empty, &[], 1).expect_stderr(&["empty.csv: empty file: no header row"]);
+    let header_only = write(dir.path(), "header.csv", HEADER.as_bytes());
+    fails(dir.path(), &header_only, &[], 1).expect_stderr(&["header.csv: no examples"]);
+}

@@ -125,6 +125,22 @@ impl Splits {
                 DataErrorKind::Invalid(format!("the training data has one class ({only:?}); at least two are needed"));
             return Err(DataError::new(first, kind).in_field(opts.columns.label.as_deref().unwrap_or("label")).into());
         }
+        // Labels that differ only in case are almost always a data error: report the
+        // first row that spells a label differently from an earlier row.
+        let mut spelling: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for (path, part) in opts.train.iter().zip(&parts) {
+            for e in part {
+                let Some(label) = e.label.as_deref() else { continue };
+                let first = *spelling.entry(label.to_lowercase()).or_insert(label);
+                if first != label {
+                    let kind = DataErrorKind::Invalid(format!(
+                        "labels {first:?} and {label:?} differ only in case; merge them with --label-map {label}={first}"
+                    ));
+                    let field = opts.columns.label.as_deref().unwrap_or("label");
+                    return Err(DataError::new(path, kind).at_line(e.line).in_field(field).into());
+                }
+            }
+        }
         let hashes: Vec<String> = opts.train.iter().map(|p| file_hash(p)).collect::<Result<_, _>>()?;
         let train_hash = hashes.join("+");
         let mut train = LabeledSet { examples: Vec::new(), y: Vec::new() };
