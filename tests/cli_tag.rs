@@ -244,7 +244,7 @@ fn bad_records_become_error_records_and_exit_2() {
     assert_eq!(records[6]["label"], "neg");
 }
 
-/// BUG (src/data/delimited.rs): ragged rows get the `csv` crate's line
+/// Regression test for a fixed bug (src/data/delimited.rs): ragged rows get the `csv` crate's line
 /// number, which is wrong after CRLF line ends (here 2 for a row on line 6).
 #[test]
 fn ragged_row_error_record_has_the_right_line_in_crlf_files() {
@@ -286,7 +286,7 @@ fn bad_model_files_fail_with_a_clear_message() {
     r.expect_code(1).expect_no_panic().expect_stderr(&[&s(&absent), "No such file"]);
 }
 
-/// BUG (src/model/error.rs `ModelError::Io`): the message embeds `{source}`
+/// Regression test for a fixed bug (src/model/error.rs `ModelError::Io`): the message embeds `{source}`
 /// and also returns it as the error source, so `{:#}` prints the OS error
 /// twice: "absent.stance: No such file or directory (os error 2): No such
 /// file or directory (os error 2)".
@@ -447,7 +447,7 @@ fn resume_from_a_torn_partial_file_csv_and_jsonl() {
     }
 }
 
-/// BUG (src/output/mod.rs `is_line_oriented`, src/batch/resume.rs): CSV
+/// Regression test for a fixed bug (src/output/mod.rs `is_line_oriented`, src/batch/resume.rs): CSV
 /// output is resumed by counting lines, but with --with-text a text holding a
 /// newline makes one record span two lines, so resuming skips records.
 #[test]

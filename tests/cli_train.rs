@@ -352,9 +352,8 @@ fn ragged_row_names_line() {
     fails(dir.path(), &data, &[], 1).expect_stderr(&["t.csv:4: record has 2 fields, the header has 3"]);
 }
 
-/// BUG (src/data/delimited.rs): the CSV reader is not `flexible`, so ragged
-/// rows are reported by the `csv` crate with its own line counter, which is
-/// wrong for CRLF files; the reader's own `LineIndex`-based check never runs.
+/// Regression: ragged rows were once reported with the `csv` crate's own line
+/// counter, which is wrong for CRLF files.
 #[test]
 fn ragged_row_line_is_right_in_crlf_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -401,7 +400,7 @@ fn favg_label_that_is_not_a_label() {
         .expect_stderr(&["F_avg label \"favor\" is not a label of the data (labels: neg, neu, pos)"]);
 }
 
-/// BUG (src/train/select.rs, src/train/mod.rs): --favg-labels is only checked
+/// Regression test for a fixed bug (src/train/select.rs, src/train/mod.rs): --favg-labels is only checked
 /// when metrics are computed, so without --dev/--cv/--test a bad label (and
 /// `--select-metric favg` "selecting" nothing) is accepted and a model written.
 #[test]
@@ -431,7 +430,7 @@ fn one_fold_is_rejected() {
     fails(dir.path(), &data, &["--cv", "2", "--dev", &s(&data)], 1).expect_stderr(&["either --dev or --cv"]);
 }
 
-/// BUG (src/bin/stance-train.rs, `run`): the model is saved before the
+/// Regression test for a fixed bug (src/bin/stance-train.rs, `run`): the model is saved before the
 /// metrics JSON is written, so a failing --metrics-json exits 1 but leaves
 /// the model file behind (after printing `model: …` as if all went well).
 #[test]

@@ -149,22 +149,18 @@ impl DelimitedReader {
             Some(col) => Some(nonempty(self.field(line, col)?, &self.path, line, &col.1)?.to_string()),
             None => None,
         };
-        let target = match &self.target {
-            Some(col) => Some(Target {
-                name: nonempty(self.field(line, col)?, &self.path, line, &col.1)?.to_string(),
-                span: None,
-            }),
-            None => None,
+        let named = |col: &Option<(usize, String)>| -> Result<Option<Target>, DataError> {
+            col.as_ref()
+                .map(|c| {
+                    let name = nonempty(self.field(line, c)?, &self.path, line, &c.1)?;
+                    Ok(Target { name: name.to_string(), span: None })
+                })
+                .transpose()
         };
+        let target = named(&self.target)?;
+        let holder = named(&self.holder)?;
         let id = match &self.id {
             Some(col) => Some(self.field(line, col)?.to_string()),
-            None => None,
-        };
-        let holder = match &self.holder {
-            Some(col) => Some(Target {
-                name: nonempty(self.field(line, col)?, &self.path, line, &col.1)?.to_string(),
-                span: None,
-            }),
             None => None,
         };
         Ok(Example { text: text.to_string(), label, target, holder, id, line })
