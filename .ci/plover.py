@@ -42,9 +42,9 @@ def main(argv):
             continue
         p = hit[1]
         codes = {s["code"] for s in g["source"]}
-        sectors = {s.get("sector") for s in g["source"]}
-        if p["code"] in codes or ("IGO" in codes and p["code"] not in {c for c in codes if len(c) == 3}
-                                  and not (len(p["code"]) == 3 and p["code"].isupper() and p["code"].isalpha())):
+        # A gold IGO source is matched by any organisation code (anything but an ISO 3166 alpha-3 code).
+        is_state = len(p["code"]) == 3 and p["code"].isalpha() and p["code"].isupper()
+        if p["code"] in codes or ("IGO" in codes and not is_state):
             actor_ok += 1
         predicted = "favor" if p["supportive"] >= p["skeptical"] else "against"
         pol_ok += predicted == g["derived_polarity"]

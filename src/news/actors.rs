@@ -63,8 +63,20 @@ pub struct ActorEntry {
     pub sector: String,
     /// What kind of name it is.
     pub kind: AliasKind,
-    /// A person's role.
+    /// A person's role; for any row, `name` marks the actor's display name and
+    /// `country=XXX` a group's home country (space-separated tokens).
     pub role: String,
+}
+
+impl ActorEntry {
+    fn has_token(&self, token: &str) -> bool {
+        self.role.split_whitespace().any(|t| t == token)
+    }
+
+    /// The state an actor belongs to: a group's `country=` code, else the actor itself.
+    pub fn country(&self) -> &str {
+        self.role.split_whitespace().find_map(|t| t.strip_prefix("country=")).unwrap_or(&self.actor)
+    }
 }
 
 /// A resolved actor mention in a text.
@@ -82,6 +94,8 @@ pub struct ActorMention {
     pub kind: AliasKind,
     /// Used as a place ("in Libya", "to Ankara") rather than as an agent.
     pub locative: bool,
+    /// The state the actor belongs to (a group's home country; else the actor id).
+    pub country: String,
 }
 
 /// Words after a bare demonym that make it name a government or its people.
@@ -145,6 +159,44 @@ const GOVERNMENT_HEADS: &[&str] = &[
     "coast",
     "junta",
     "counterparts'",
+    "sides",
+    "delegations",
+    "rebels",
+    "rebel",
+    "junior",
+    "deputy",
+    "opposition",
+    "militants",
+    "fighters",
+    "separatists",
+    "insurgents",
+    "guerrillas",
+    "court",
+    "judges",
+    "police",
+    "negotiator",
+    "lawmaker",
+    "senator",
+    "senators",
+    "commander",
+    "commanders",
+    "general",
+    "generals",
+    "chief",
+    "head",
+    "vice",
+    "acting",
+    "newspaper",
+    "media",
+    "agency",
+    "queen",
+    "sultan",
+    "emirate",
+    "envoys",
+    "ambassadors",
+    "politicians",
+    "parliamentarians",
+    "nationalists",
 ];
 
 /// Words before a name that make it a place rather than an agent.
@@ -243,7 +295,7 @@ impl Gazetteer {
         }
         // The display name is the row whose role is `name`, else the first alias.
         let mut names: HashMap<String, String> = HashMap::new();
-        for e in unique.iter().filter(|e| e.role == "name") {
+        for e in unique.iter().filter(|e| e.has_token("name")) {
             names.entry(e.actor.clone()).or_insert_with(|| e.alias.clone());
         }
         for e in &unique {
@@ -292,15 +344,33 @@ impl Gazetteer {
             // a plural people noun ("Palestinians") stands for its people's side.
             let plural_people =
                 entry.alias.ends_with('s') && entry.alias.chars().next().is_some_and(char::is_uppercase);
+            // "The Turkish and Greek sides": a demonym coordinated with another before the head.
+            let coordinated = || {
+                let rest = text[e..].trim_start();
+                let rest = rest.strip_prefix("and ").or_else(|| rest.strip_prefix(", ")).unwrap_or("");
+                let mut words = rest.split_whitespace();
+                words.next().is_some_and(|w| w.starts_with(char::is_uppercase))
+                    && words
+                        .next()
+                        .is_some_and(|w| GOVERNMENT_HEADS.contains(&w.to_lowercase().trim_end_matches([',', '.'])))
+            };
             if entry.kind == AliasKind::Demonym
                 && !plural_people
                 && !GOVERNMENT_HEADS.contains(&next.to_lowercase().as_str())
+                && !coordinated()
             {
                 continue;
             }
             let prev = prev_word(&text[..s]).to_lowercase();
+            // "King Hassan of Morocco", "the Government of Libya": a capitalised name or
+            // title before "of" makes the state the agent, not a place.
+            let titled_of = prev == "of" && {
+                let before = text[..s].trim_end();
+                prev_word(&before[..before.len() - 2]).starts_with(char::is_uppercase)
+            };
             let locative = matches!(entry.kind, AliasKind::State | AliasKind::Capital)
-                && LOCATIVE_PREPOSITIONS.contains(&prev.as_str());
+                && LOCATIVE_PREPOSITIONS.contains(&prev.as_str())
+                && !titled_of;
             out.push(ActorMention {
                 start: s,
                 end: e,
@@ -308,6 +378,7 @@ impl Gazetteer {
                 sector: if entry.sector.is_empty() { "GOV".into() } else { entry.sector.clone() },
                 kind: entry.kind,
                 locative,
+                country: entry.country().to_string(),
             });
         }
         out

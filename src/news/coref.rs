@@ -53,6 +53,7 @@ pub fn resolve(sentence: &str, actors: &mut Vec<ActorMention>, last: Option<&Act
             sector: last.sector.clone(),
             kind: AliasKind::Person,
             locative: false,
+            country: last.country.clone(),
         });
     }
     actors.sort_by_key(|a| a.start);
@@ -71,6 +72,7 @@ mod tests {
             sector: "GOV".into(),
             kind: AliasKind::Person,
             locative: false,
+            country: "TUR".into(),
         };
         let mut actors = Vec::new();
         resolve("He described the ceasefire as lacking credibility.", &mut actors, Some(&last));

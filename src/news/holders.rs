@@ -121,7 +121,10 @@ pub fn link(sentence: &str, actors: &[ActorMention], events: &[EventMention]) ->
                 } else {
                     0.0
                 }
-            } else if OBJECT_WORDS.contains(&prev.as_str()) || follows_verb(&sentence[..a.start], &prev) {
+            } else if OBJECT_WORDS.contains(&prev.as_str())
+                || (follows_verb(&sentence[..a.start], &prev)
+                    && actors.iter().any(|b| !b.locative && b.end <= a.start && clause_of(&cuts, b.start) == a_clause))
+            {
                 0.0
             } else if a.end <= ev.start && a_clause == ev_clause {
                 // Before the event in the same clause: the clause's first actor is most likely

@@ -26,6 +26,8 @@ const OBJECT_STOP: &[&str] = &[
 
 /// Link weight factor for a holder whose target is the article's latest event.
 const TOPIC_WEIGHT: f32 = 0.7;
+/// How far the holder's own stance cue moves the model's probabilities (times the cue's strength).
+const CUE_WEIGHT: f32 = 0.5;
 /// Link weight factor for the per-sentence fallback target.
 const FALLBACK_WEIGHT: f32 = 0.6;
 
@@ -81,6 +83,8 @@ pub struct SentenceLink {
     pub sentence: usize,
     /// Actor id.
     pub actor: String,
+    /// The state the actor belongs to.
+    pub country: String,
     /// Actor sector.
     pub sector: String,
     /// The holder's surface form in the sentence.
@@ -113,6 +117,8 @@ pub struct EvidenceSentence {
 pub struct StanceRow {
     /// Actor id (ISO 3166 alpha-3 or organisation code).
     pub actor: String,
+    /// The state the actor belongs to (ISO 3166 alpha-3), or the organisation code.
+    pub country: String,
     /// Readable actor name.
     pub actor_name: String,
     /// Most frequent sector among the holder's mentions.
@@ -230,9 +236,13 @@ impl ArticleTagger {
                     holder: Some(TargetRef { name: &s[a.start..a.end], span: Some((a.start, a.end)) }),
                 };
                 self.model.predict_into(doc, scratch, &mut probs);
+                if let Some(cue) = self.holder_cue(s, a.end) {
+                    self.blend_cue(&mut probs, cue);
+                }
                 out.links.push(SentenceLink {
                     sentence: si,
                     actor: a.actor.clone(),
+                    country: a.country.clone(),
                     sector: a.sector.clone(),
                     holder_text: s[a.start..a.end].to_string(),
                     event,
@@ -284,6 +294,7 @@ impl ArticleTagger {
             let keep = if self.config.max_evidence == 0 { usize::MAX } else { self.config.max_evidence };
             rows.push(StanceRow {
                 actor_name: self.gazetteer.display_name(&actor).to_string(),
+                country: links[0].country.clone(),
                 actor,
                 sector: sector.to_string(),
                 event: analysis.events[event].clone(),
@@ -299,6 +310,41 @@ impl ArticleTagger {
         }
         rows.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.actor.cmp(&b.actor)));
         rows
+    }
+
+    /// The first stance cue after byte `from` in the holder's clause: its class
+    /// (flipped when negated, as a `supportive` → index pair) and strength.
+    fn holder_cue(&self, s: &str, from: usize) -> Option<(usize, f32)> {
+        let cues = self.cues.as_ref()?;
+        let lexicon = self.model.featurizer.config().lexicon.as_ref()?;
+        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let mut found = None;
+        cues.for_each_hit(&tokens, |h| {
+            if found.is_none() && tokens[h.start].start >= from {
+                let between = &tokens.iter().take(h.start).filter(|t| t.start >= from).collect::<Vec<_>>();
+                if !between.iter().any(|t| t.kind.is_clause_break(&t.text) && t.text != ",") {
+                    found = Some(h);
+                }
+            }
+        });
+        let hit = found?;
+        let class = lexicon.classes.get(usize::from(hit.class))?;
+        let supportive = match class.as_str() {
+            "supportive" => true,
+            "skeptical" => false,
+            _ => return None,
+        };
+        let supportive = supportive != tokens[hit.start].negated;
+        Some((self.labels[if supportive { 0 } else { 1 }], hit.strength))
+    }
+
+    /// Moves the model's probabilities toward the holder's own cue: the model
+    /// reads the whole sentence; the cue says what the holder did.
+    fn blend_cue(&self, probs: &mut [f32], (label, strength): (usize, f32)) {
+        let w = CUE_WEIGHT * strength;
+        for (i, p) in probs.iter_mut().enumerate() {
+            *p = (1.0 - w) * *p + if i == label { w } else { 0.0 };
+        }
     }
 
     /// Byte span of the first stance cue in `s`.
