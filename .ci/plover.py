@@ -43,8 +43,9 @@ def main(argv):
         p = hit[1]
         codes = {s["code"] for s in g["source"]}
         # A gold IGO source is matched by any organisation code (anything but an ISO 3166 alpha-3 code).
-        is_state = len(p["code"]) == 3 and p["code"].isalpha() and p["code"].isupper()
-        if p["code"] in codes or ("IGO" in codes and not is_state):
+        code = p["code"] or ""  # null for a holder the gazetteer does not know
+        is_state = len(code) == 3 and code.isalpha() and code.isupper()
+        if code in codes or ("IGO" in codes and code and not is_state):
             actor_ok += 1
         predicted = "favor" if p["supportive"] >= p["skeptical"] else "against"
         pol_ok += predicted == g["derived_polarity"]

@@ -40,6 +40,15 @@ pub struct ArticleProcessor<'a> {
     pub per_sentence: bool,
 }
 
+/// An actor's state code, or null for a holder the gazetteer does not know.
+fn code(country: &str) -> Value {
+    if country.is_empty() {
+        Value::Null
+    } else {
+        json!(country)
+    }
+}
+
 fn round(p: f32) -> f64 {
     (f64::from(p) * 1000.0).round() / 1000.0
 }
@@ -71,7 +80,7 @@ impl Processor for ArticleProcessor<'_> {
                             ("article", json!(article)),
                             ("sentence", json!(l.sentence)),
                             ("actor", json!(self.tagger.gazetteer().display_name(&l.actor))),
-                            ("code", json!(l.country)),
+                            ("code", code(&l.country)),
                             ("holder", json!(l.holder_text)),
                             ("target", json!(analysis.events[l.event])),
                             ("stance", json!(stance)),
@@ -93,8 +102,15 @@ impl Processor for ArticleProcessor<'_> {
                 fields: vec![
                     ("article", json!(article)),
                     ("actor", json!(row.actor_name)),
-                    ("code", json!(row.country)),
-                    ("actor_code", json!(format!("{} {}", row.country, row.sector))),
+                    ("code", code(&row.country)),
+                    (
+                        "actor_code",
+                        if row.country.is_empty() {
+                            Value::Null
+                        } else {
+                            json!(format!("{} {}", row.country, row.sector))
+                        },
+                    ),
                     ("event", json!(row.event)),
                     ("stance", json!(row.verdict.as_str())),
                     ("confidence", json!(round(row.confidence))),

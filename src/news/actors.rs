@@ -229,6 +229,7 @@ const LOCATIVE_PREPOSITIONS: &[&str] = &[
 /// An actor gazetteer with its matcher.
 pub struct Gazetteer {
     entries: Vec<ActorEntry>,
+    kinds: HashMap<String, AliasKind>,
     matcher: AhoCorasick,
     names: HashMap<String, String>,
 }
@@ -305,7 +306,8 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(unique.iter().map(|e| e.alias.as_str()))
             .map_err(|e| NewsError::Gazetteer(e.to_string()))?;
-        Ok(Self { entries: unique, matcher, names })
+        let kinds = unique.iter().map(|e| (e.alias.clone(), e.kind)).collect();
+        Ok(Self { entries: unique, kinds, matcher, names })
     }
 
     /// Number of aliases.
@@ -316,6 +318,11 @@ impl Gazetteer {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The kind of an exact alias, if the gazetteer has it.
+    pub fn kind_of(&self, alias: &str) -> Option<AliasKind> {
+        self.kinds.get(alias).copied()
     }
 
     /// A readable name for an actor id ("Turkey" for TUR); the id when unknown.

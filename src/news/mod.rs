@@ -10,6 +10,7 @@ mod aggregate;
 mod coref;
 mod events;
 mod holders;
+mod names;
 mod tagger;
 
 pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};

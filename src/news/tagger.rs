@@ -191,6 +191,9 @@ impl ArticleTagger {
             let s = &text[span.start..span.end];
             out.sentences.push(s.to_string());
             let mut actors = self.gazetteer.find(s);
+            let unknown = super::names::unknown_names(s, &actors, &self.gazetteer);
+            actors.extend(unknown);
+            actors.sort_by_key(|a| a.start);
             coref::resolve(s, &mut actors, last_holder.as_ref());
             let mut events = find_events(s, &self.config.targets);
             // A name inside an actor's name ("Government of National Accord") is not an event.
