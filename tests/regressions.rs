@@ -10,7 +10,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2};
 use stance::batch::{run, BatchOptions, Processor};
 use stance::data::{Columns, DataError, Example, Format, RecordReader};
-use stance::features::{FeatureConfig, Featurizer, FeaturizerState, TargetMode};
+use stance::features::{fnv1a64, FeatureConfig, Featurizer, FeaturizerState, TargetMode};
 use stance::model::file::{from_bytes, to_bytes};
 use stance::model::{Classifier, LinearModel, LinearParams, ModelInfo, ModelKind};
 use stance::output::{JsonlSink, Record, Sink};
@@ -147,15 +147,13 @@ fn unlimited_record_size_reads_documents_like_the_default() {
     assert_eq!(got, default);
 }
 
-/// A consistent model file of a few hundred bytes: 2^26 hashed features (the
-/// largest `hash_bits` allowed), 32 labels, two known features.
-fn many_labels_model() -> Vec<u8> {
-    let features =
-        FeatureConfig { hash_bits: 26, word_ngrams: 1, target: TargetMode::None, ..FeatureConfig::default() };
+/// A consistent model file of a few hundred bytes: 2^`hash_bits` hashed
+/// features, `k` labels, two known features.
+fn model_bytes(hash_bits: u8, k: usize) -> Vec<u8> {
+    let features = FeatureConfig { hash_bits, word_ngrams: 1, target: TargetMode::None, ..FeatureConfig::default() };
     let state =
         FeaturizerState { text: TextConfig::default(), features, known: vec![5, 9], idf: vec![1.5, 1.5], nb: None };
     let featurizer = Featurizer::from_state(state).expect("valid state");
-    let k = 32;
     let kind = ModelKind::LogReg;
     let params = LinearParams::new(kind).check().expect("default params");
     let info = ModelInfo {
@@ -177,13 +175,13 @@ fn many_labels_model() -> Vec<u8> {
 /// `build` (src/model/file.rs, `let mut dense = vec![0f32; featurizer.dim() * k]`)
 /// allocates a dense `dim × labels` matrix whatever the file holds. Below, a
 /// consistent file of under 1 KB (2^26 features, the largest `hash_bits`
-/// allowed, and 32 labels) makes the loader ask for 8 GiB; with a few thousand
+/// allowed, and 32 labels) made the loader ask for 8 GiB; with a few thousand
 /// labels the request exceeds any machine and `stance-tag --model` aborts.
 /// Loading must stay proportionate to the file (sparse rows for the known
 /// features, or a cap on `dim × labels` with an error).
 #[test]
 fn model_file_with_many_labels_does_not_allocate_hugely() {
-    let bytes = many_labels_model();
+    let bytes = model_bytes(26, 32);
     assert!(bytes.len() < 1024, "the hostile file is small ({} bytes)", bytes.len());
     LARGEST.store(0, Ordering::Relaxed);
     let loaded = from_bytes(Path::new("hostile.stance"), &bytes);
@@ -194,4 +192,32 @@ fn model_file_with_many_labels_does_not_allocate_hugely() {
         "loading a {}-byte model file asked for one allocation of {largest} bytes",
         bytes.len()
     );
+}
+
+/// fuzz target `model_file`, mode 4, input `04 40 20 00 05 df 0a`: a valid
+/// model's payload with `hash_bits` set to 223, under a valid checksum.
+///
+/// The `dim × labels` cap added to `build` for the bug above (src/model/file.rs,
+/// `let dim = p.featurizer.features.dim();`) runs before `Featurizer::from_state`
+/// has checked the feature settings, and `FeatureConfig::hash_dim`
+/// (src/features/config.rs, `1 << self.hash_bits`) overflows for `hash_bits` of
+/// 64 or more: debug builds panic with "attempt to shift left with overflow";
+/// release builds shift by `hash_bits % 64` and the later check rejects the
+/// file. Loading must return an error without panicking.
+#[test]
+fn model_file_with_out_of_range_hash_bits_is_an_error() {
+    let (bits8, bits9) = (model_bytes(8, 2), model_bytes(9, 2));
+    assert_eq!(bits8.len(), bits9.len());
+    // The payload starts after the 28-byte header; `hash_bits` is one byte of it.
+    let at: Vec<usize> = (28..bits8.len()).filter(|&i| bits8[i] != bits9[i]).collect();
+    assert_eq!(at.len(), 1, "the two payloads differ in the hash_bits byte only");
+    for bits in [0u8, 7, 27, 63, 64, 200, 223, 255] {
+        let mut bytes = bits8.clone();
+        bytes[at[0]] = bits;
+        let checksum = fnv1a64(0, &bytes[28..]);
+        bytes[20..28].copy_from_slice(&checksum.to_le_bytes());
+        let loaded = std::panic::catch_unwind(|| from_bytes(Path::new("hostile.stance"), &bytes))
+            .unwrap_or_else(|_| panic!("loading a model with hash_bits {bits} panicked"));
+        assert!(loaded.is_err(), "a model with hash_bits {bits} was accepted");
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::actors::{ActorMention, AliasKind, Gazetteer};
 
-const CONNECTORS: &[&str] = &["of", "for", "de", "al", "and", "the", "van", "von", "bin", "da"];
+const CONNECTORS: &[&str] = &["of", "for", "de", "al", "van", "von", "bin", "da"];
 const NOT_NAMES: &[&str] = &[
     "The",
     "A",

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::actors::{ActorMention, Gazetteer};
+use super::actors::{ActorMention, AliasKind, Gazetteer};
 use super::aggregate::{aggregate, AggregateParams, Evidence, Verdict};
 use super::coref;
 use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
@@ -191,7 +191,20 @@ impl ArticleTagger {
             let s = &text[span.start..span.end];
             out.sentences.push(s.to_string());
             let mut actors = self.gazetteer.find(s);
-            let unknown = super::names::unknown_names(s, &actors, &self.gazetteer);
+            let mut unknown = super::names::unknown_names(s, &actors, &self.gazetteer);
+            // An unknown name takes the state the sentence names, when it names just one
+            // ("President Levy Mwanawasa ... the Zambian people").
+            let mut states: Vec<&str> = actors
+                .iter()
+                .filter(|a| !matches!(a.kind, AliasKind::Org | AliasKind::Group))
+                .map(|a| a.country.as_str())
+                .collect();
+            states.sort_unstable();
+            states.dedup();
+            if let [only] = states.as_slice() {
+                let only = only.to_string();
+                unknown.iter_mut().for_each(|u| u.country.clone_from(&only));
+            }
             actors.extend(unknown);
             actors.sort_by_key(|a| a.start);
             coref::resolve(s, &mut actors, last_holder.as_ref());
@@ -368,7 +381,7 @@ impl ArticleTagger {
         let starts_well = rest.first().is_some_and(|t| !OBJECT_STOP.contains(&t.text.as_str()));
         let has_content = rest.iter().any(|t| t.text.chars().count() >= 4 && t.text.chars().all(char::is_alphabetic));
         // (The per-sentence view keeps every object: it reports links, not aggregated rows.)
-        if !(starts_well && has_content) && !self.config.sentence_fallback {
+        if !(self.config.sentence_fallback || starts_well && has_content) {
             return Vec::new();
         }
         match (rest.first(), rest.last()) {
