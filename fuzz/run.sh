@@ -8,7 +8,8 @@
 # Crashes are written to fuzz/artifacts/TARGET/; the growing corpus is kept in
 # fuzz/corpus/TARGET/ (both ignored by git), seeded from fuzz/seeds/TARGET/,
 # with the dictionary fuzz/dicts/TARGET.dict when there is one.
-# Exits non-zero when any target found a crash.
+# Exits non-zero when any target found a crash, OOM or timeout (also under
+# -ignore_crashes, by counting new files in fuzz/artifacts/TARGET/).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,9 +41,17 @@ for t in "${targets[@]}"; do
         dict=("-dict=$here/dicts/$t.dict")
     fi
     echo "=== fuzzing $t for ${secs}s"
+    started="$(mktemp)"
+    status=0
     # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
-    if ! cargo fuzz run "$t" "$here/corpus/$t" "$here/seeds/$t" -- \
-        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${dict[@]+"${dict[@]}"} ${FUZZ_ARGS:-}; then
+    cargo fuzz run "$t" "$here/corpus/$t" "$here/seeds/$t" -- \
+        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${dict[@]+"${dict[@]}"} ${FUZZ_ARGS:-} ||
+        status=$?
+    # With -ignore_crashes libFuzzer exits 0 after a crash: count new artifacts too.
+    found="$(find "$here/artifacts/$t" -type f -newer "$started" \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | wc -l)"
+    rm -f "$started"
+    if [ "$status" -ne 0 ] || [ "$found" -gt 0 ]; then
+        echo "=== $t: exit status $status, $found new crash, OOM or timeout input(s) in fuzz/artifacts/$t/" >&2
         failed+=("$t")
     fi
 done

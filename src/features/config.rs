@@ -118,7 +118,7 @@ impl FeatureConfig {
 
     /// Dimensions of the hashed n-gram space.
     pub fn hash_dim(&self) -> usize {
-        1 << self.hash_bits
+        1usize.checked_shl(u32::from(self.hash_bits)).unwrap_or(usize::MAX)
     }
 
     /// All dimensions: the hashed space, then the lexicon features.

@@ -120,6 +120,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
     if p.weights.iter().chain(&p.bias).any(|w| !w.is_finite()) {
         return Err(format_err(path, "model weights are not finite"));
     }
+    p.featurizer.features.check().map_err(|e| format_err(path, e.to_string()))?;
     let dim = p.featurizer.features.dim();
     if dim.saturating_mul(k) > MAX_WEIGHTS {
         return Err(format_err(
