@@ -225,12 +225,13 @@ fn trigger(word: &str) -> Option<(&'static str, bool)> {
     TRIGGERS.iter().find(|(w, _, _)| *w == word).map(|&(_, c, s)| (c, s))
 }
 
-/// Words of `text` with their byte spans (letters, digits, hyphens, apostrophes).
-fn words(text: &str) -> Vec<(usize, usize)> {
+/// Words of `text` with their byte spans: runs of letters and digits, joined
+/// across any of the characters in `joiners` (hyphens, apostrophes, dots).
+pub(super) fn words(text: &str, joiners: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || c == '-' || c == '\'' || c == '\u{2019}';
+        let inside = c.is_alphanumeric() || joiners.contains(&c);
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -277,7 +278,7 @@ pub fn find_events(sentence: &str, declared: &[DeclaredTarget]) -> Vec<EventMent
             }
         }
     }
-    let ws = words(sentence);
+    let ws = words(sentence, &['-', '\'', '\u{2019}']);
     for (k, &(s, e)) in ws.iter().enumerate() {
         let word = lower.get(s..e).unwrap_or_default().trim_end_matches(['\'', '\u{2019}']);
         let word = word.strip_suffix("'s").unwrap_or(word);

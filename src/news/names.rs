@@ -133,19 +133,7 @@ const GENERIC: &[&str] = &[
 /// that starts with a demonym ("Greek Reporter") names an outlet or a body of
 /// that nation rather than a holder, and is left out.
 pub fn unknown_names(s: &str, known: &[ActorMention], gazetteer: &Gazetteer) -> Vec<ActorMention> {
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
-        let inside = c.is_alphanumeric() || c == '-' || c == '\'' || c == '.';
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(b)) => {
-                words.push((b, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let words = super::events::words(s, &['-', '\'', '.']);
     let capital = |w: &str| w.starts_with(char::is_uppercase) && w.chars().any(char::is_lowercase);
     let mut out = Vec::new();
     let mut i = 0;
