@@ -1,5 +1,6 @@
-//! Expanding input arguments: files as given, directories as their files in
-//! sorted order (recursively, hidden entries skipped), `-` as stdin.
+//! Expanding input arguments: files as given, directories as their input files
+//! (text, CSV, TSV, JSON Lines, or no extension) in sorted order, recursively,
+//! hidden entries skipped; `-` as stdin.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,13 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Extensions of files a directory contributes ("README.md" or "notes.pdf" do not).
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "csv", "tsv", "tab", "jsonl", "ndjson"];
+
+fn is_input(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_none_or(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -29,7 +37,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for p in entries {
         if p.is_dir() {
             walk(&p, out)?;
-        } else {
+        } else if is_input(&p) {
             out.push(p);
         }
     }
@@ -43,7 +51,7 @@ mod tests {
     #[test]
     fn directories_expand_sorted_and_skip_hidden() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["b.txt", "a.txt", ".hidden", "sub/c.txt"] {
+        for name in ["b.txt", "a.txt", ".hidden", "sub/c.txt", "README.md"] {
             let p = dir.path().join(name);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
