@@ -15,7 +15,7 @@ mod weighting;
 pub use config::{FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;
 pub use featurizer::{Doc, Featurizer, FeaturizerState};
-pub use hash::{fnv1a64, mix64, HASH_NAME};
+pub use hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
 pub use parallel::map_chunks;
 pub use sparse::{SparseRecords, SparseRow};

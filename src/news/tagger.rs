@@ -8,9 +8,9 @@ use super::coref;
 use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
 use super::holders::{link, Link};
 use super::NewsError;
-use crate::features::{Doc, LexiconMatcher, TargetRef};
+use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
-use crate::text::split_sentences;
+use crate::text::{split_sentences, Token};
 
 /// The news stance model shipped with the crate (`models/news-stance.stance`).
 pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
@@ -30,6 +30,12 @@ const TOPIC_WEIGHT: f32 = 0.7;
 const CUE_WEIGHT: f32 = 0.5;
 /// Link weight factor for the per-sentence fallback target.
 const FALLBACK_WEIGHT: f32 = 0.6;
+
+/// Byte span of the sentence's first stance cue.
+fn first_cue((tokens, hits): &(Vec<Token>, Vec<LexiconHit>)) -> Option<(usize, usize)> {
+    let hit = hits.first()?;
+    Some((tokens[hit.start].start, tokens[hit.end - 1].end))
+}
 
 /// The words after a sentence's first agent, up to the clause end (at most ten).
 fn clause_after_first_agent(s: &str, actors: &[ActorMention]) -> Option<EventMention> {
@@ -208,12 +214,14 @@ impl ArticleTagger {
             actors.extend(unknown);
             actors.sort_by_key(|a| a.start);
             coref::resolve(s, &mut actors, last_holder.as_ref());
+            // The sentence's tokens and stance-cue hits, computed once for every use below.
+            let cue_hits = self.cue_hits(s);
             let mut events = find_events(s, &self.config.targets);
             // A name inside an actor's name ("Government of National Accord") is not an event.
             events.retain(|e| !actors.iter().any(|a| e.start < a.end && e.end > a.start));
             if self.config.object_targets {
                 let objects: Vec<EventMention> = self
-                    .object_events(s)
+                    .object_events(s, &cue_hits)
                     .into_iter()
                     .filter(|o| !events.iter().any(|e| o.start < e.end && o.end > e.start))
                     .collect();
@@ -235,7 +243,7 @@ impl ArticleTagger {
             }
             if links.is_empty() {
                 // No event here: a holder with a stance cue speaks about the article's latest event.
-                if let (Some(topic), Some(cue)) = (topic, self.first_cue(s)) {
+                if let (Some(topic), Some(cue)) = (topic, first_cue(&cue_hits)) {
                     let pseudo = [EventMention { start: cue.0, end: cue.1, head: String::new(), name: None }];
                     for mut l in link(s, &actors, &pseudo) {
                         l.weight *= TOPIC_WEIGHT;
@@ -252,7 +260,7 @@ impl ArticleTagger {
                     holder: Some(TargetRef { name: &s[a.start..a.end], span: Some((a.start, a.end)) }),
                 };
                 self.model.predict_into(doc, scratch, &mut probs);
-                if let Some(cue) = self.holder_cue(s, a.end) {
+                if let Some(cue) = self.holder_cue(&cue_hits, a.end) {
                     self.blend_cue(&mut probs, cue);
                 }
                 out.links.push(SentenceLink {
@@ -328,24 +336,25 @@ impl ArticleTagger {
         rows
     }
 
+    /// The tokens of `s` and their stance-cue hits (empty without a cue lexicon).
+    fn cue_hits(&self, s: &str) -> (Vec<Token>, Vec<LexiconHit>) {
+        let Some(cues) = &self.cues else { return (Vec::new(), Vec::new()) };
+        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let hits = cues.hits(&tokens);
+        (tokens, hits)
+    }
+
     /// The first stance cue after byte `from` in the holder's clause: its class
     /// (flipped when negated, as a `supportive` → index pair) and strength.
-    fn holder_cue(&self, s: &str, from: usize) -> Option<(usize, f32)> {
-        let cues = self.cues.as_ref()?;
+    fn holder_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), from: usize) -> Option<(usize, f32)> {
         let lexicon = self.model.featurizer.config().lexicon.as_ref()?;
-        let tokens = self.model.featurizer.pipeline().analyze(s);
-        let mut found = None;
-        cues.for_each_hit(&tokens, |h| {
-            if found.is_none() && tokens[h.start].start >= from {
-                let between = &tokens.iter().take(h.start).filter(|t| t.start >= from).collect::<Vec<_>>();
-                if !between.iter().any(|t| t.kind.is_clause_break(&t.text) && t.text != ",") {
-                    found = Some(h);
-                }
-            }
-        });
-        let hit = found?;
-        let class = lexicon.classes.get(usize::from(hit.class))?;
-        let supportive = match class.as_str() {
+        let hit = hits.iter().find(|h| {
+            tokens[h.start].start >= from
+                && !tokens[..h.start]
+                    .iter()
+                    .any(|t| t.start >= from && t.kind.is_clause_break(&t.text) && t.text != ",")
+        })?;
+        let supportive = match lexicon.classes.get(usize::from(hit.class))?.as_str() {
             "supportive" => true,
             "skeptical" => false,
             _ => return None,
@@ -363,18 +372,9 @@ impl ArticleTagger {
         }
     }
 
-    /// Byte span of the first stance cue in `s`.
-    fn first_cue(&self, s: &str) -> Option<(usize, usize)> {
-        let tokens = self.model.featurizer.pipeline().analyze(s);
-        let hit = self.cues.as_ref()?.hits(&tokens).into_iter().next()?;
-        Some((tokens[hit.start].start, tokens[hit.end - 1].end))
-    }
-
     /// Targets taken from the words after the first stance cue of a sentence.
-    fn object_events(&self, s: &str) -> Vec<EventMention> {
-        let Some(cues) = &self.cues else { return Vec::new() };
-        let tokens = self.model.featurizer.pipeline().analyze(s);
-        let Some(hit) = cues.hits(&tokens).into_iter().next() else { return Vec::new() };
+    fn object_events(&self, s: &str, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>)) -> Vec<EventMention> {
+        let Some(hit) = hits.first() else { return Vec::new() };
         let rest: Vec<_> = tokens[hit.end..].iter().take_while(|t| !t.kind.is_clause_break(&t.text)).take(6).collect();
         // An object starts with a determiner or a content word and holds a content word:
         // "from the committee", "and spiritual ..." or "that he ..." are not targets.

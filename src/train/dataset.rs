@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::options::{TrainError, TrainOptions};
 use crate::data::{read_all, DataError, DataErrorKind, Example};
-use crate::features::{fnv1a64, Doc, TargetRef};
+use crate::features::{fnv1a64, fnv1a64_step, Doc, TargetRef};
 
 /// Examples of one split with label indices.
 #[derive(Debug, Clone)]
@@ -103,7 +103,7 @@ pub fn file_hash(path: &Path) -> Result<String, DataError> {
         if n == 0 {
             break;
         }
-        h = buf[..n].iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+        h = buf[..n].iter().fold(h, |h, &b| fnv1a64_step(h, b));
     }
     Ok(format!("{h:016x}"))
 }
