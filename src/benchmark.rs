@@ -75,7 +75,7 @@ pub struct BenchSetup<'a> {
 /// Benchmarks `work` over the items: a warm-up, then a timed single-thread pass
 /// (with per-item latency) and an all-threads pass. `work` must return
 /// something derived from its result so it is not optimised away.
-pub fn run<S, W>(setup: &BenchSetup<'_>, scratch: impl Fn() -> S + Sync, work: W) -> BenchReport
+pub fn run<S: Send, W>(setup: &BenchSetup<'_>, scratch: impl Fn() -> S + Sync, work: W) -> BenchReport
 where
     W: Fn(&mut S, &str) -> usize + Sync,
 {

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
-use crate::features::map_chunks;
+use crate::features::map_chunks_with;
 use crate::output::{Record, Sink};
 
 /// Where the items come from and how they are batched.
@@ -45,8 +45,8 @@ pub struct BatchSummary {
 
 /// Turns one input item into output records.
 pub trait Processor: Sync {
-    /// Per-thread scratch state.
-    type Scratch;
+    /// Per-thread scratch state, kept for the whole run (caches stay warm).
+    type Scratch: Send;
     /// A fresh scratch state.
     fn scratch(&self) -> Self::Scratch;
     /// The records for one item read from `source`.
@@ -115,6 +115,7 @@ pub fn run<P: Processor>(
     let mut summary = BatchSummary::default();
     let mut seen = 0u64;
     let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size);
+    let mut states = Vec::new();
     for (source, path) in opts.inputs.iter().enumerate() {
         for item in items(opts, source, path) {
             seen += 1;
@@ -124,12 +125,12 @@ pub fn run<P: Processor>(
             }
             batch.push(item);
             if batch.len() >= opts.batch_size.max(1) {
-                flush(processor, opts, &names, &mut batch, sink, &mut summary)?;
+                flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
                 checkpoint(&summary)?;
             }
         }
     }
-    flush(processor, opts, &names, &mut batch, sink, &mut summary)?;
+    flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
     checkpoint(&summary)?;
     Ok(summary)
 }
@@ -139,14 +140,16 @@ fn flush<P: Processor>(
     opts: &BatchOptions,
     names: &[String],
     batch: &mut Vec<Item>,
+    states: &mut Vec<P::Scratch>,
     sink: &mut dyn Sink,
     summary: &mut BatchSummary,
 ) -> std::io::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    let results = map_chunks(
+    let results = map_chunks_with(
         batch,
+        states,
         opts.threads,
         || processor.scratch(),
         |scratch, item| match item {

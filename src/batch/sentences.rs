@@ -58,14 +58,23 @@ impl Processor for SentenceClassifier<'_> {
             target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
             holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
         };
-        let mut probs = vec![0f32; k];
-        let best = self.classifier.predict_into(doc, scratch, &mut probs);
-        let mut order: Vec<usize> = (0..k).collect();
-        order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-        let top: Vec<Value> = order[..self.top_k.clamp(1, k)]
-            .iter()
-            .map(|&i| json!({"label": labels[i], "p": round(probs[i])}))
-            .collect();
+        let mut probs = [0f32; 16];
+        let probs = if k <= probs.len() { &mut probs[..k] } else { &mut vec![0f32; k][..] };
+        let best = self.classifier.predict_into(doc, scratch, probs);
+        let top_k = self.top_k.clamp(1, k);
+        let entry = |i: usize| {
+            let mut m = serde_json::Map::new();
+            m.insert("label".into(), Value::String(labels[i].clone()));
+            m.insert("p".into(), json!(round(probs[i])));
+            Value::Object(m)
+        };
+        let top: Vec<Value> = if top_k == 1 {
+            vec![entry(best)]
+        } else {
+            let mut order: Vec<usize> = (0..k).collect();
+            order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+            order[..top_k].iter().map(|&i| entry(i)).collect()
+        };
         vec![Record {
             fields: vec![
                 ("source", json!(source)),

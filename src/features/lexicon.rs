@@ -118,10 +118,18 @@ impl Lexicon {
 /// matches the stemmed token "love").
 #[derive(Debug, Clone, Default)]
 pub struct LexiconMatcher {
-    map: FastMap<String, (u16, f32)>,
-    /// Multi-token terms, keyed by their first token.
-    phrases: FastMap<String, Vec<(Vec<String>, u16, f32)>>,
+    /// Every term's first token: one look-up per token finds both kinds of match.
+    map: FastMap<String, Starts>,
     n_classes: usize,
+}
+
+/// The lexicon terms that start with one token.
+#[derive(Debug, Clone, Default)]
+struct Starts {
+    /// The one-token term, if any: class and strength.
+    word: Option<(u16, f32)>,
+    /// Multi-token terms (all tokens, class, strength), longest first.
+    phrases: Vec<(Vec<String>, u16, f32)>,
 }
 
 /// One lexicon match: token span `[start, end)`, class and strength.
@@ -142,22 +150,19 @@ impl LexiconMatcher {
     /// such as "not credible" keep their words); later entries win.
     pub fn new(lexicon: &Lexicon, pipeline: &TextPipeline) -> Self {
         let plain = TextPipeline::new(crate::text::TextConfig { negation: false, ..pipeline.config().clone() });
-        let mut map = FastMap::default();
-        let mut phrases: FastMap<String, Vec<(Vec<String>, u16, f32)>> = FastMap::default();
+        let mut map: FastMap<String, Starts> = FastMap::default();
         for e in &lexicon.entries {
             let toks: Vec<String> = plain.analyze(&e.term).into_iter().map(|t| t.text).collect();
             match toks.as_slice() {
                 [] => {}
-                [one] => {
-                    map.insert(one.clone(), (e.class, e.strength));
-                }
-                [first, ..] => phrases.entry(first.clone()).or_default().push((toks.clone(), e.class, e.strength)),
+                [one] => map.entry(one.clone()).or_default().word = Some((e.class, e.strength)),
+                [first, ..] => map.entry(first.clone()).or_default().phrases.push((toks.clone(), e.class, e.strength)),
             }
         }
-        for list in phrases.values_mut() {
-            list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        for starts in map.values_mut() {
+            starts.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         }
-        Self { map, phrases, n_classes: lexicon.classes.len() }
+        Self { map, n_classes: lexicon.classes.len() }
     }
 
     /// Every match in `tokens`, longest phrase first at each position, without overlaps.
@@ -171,19 +176,21 @@ impl LexiconMatcher {
     pub fn for_each_hit(&self, tokens: &[Token], mut f: impl FnMut(LexiconHit)) {
         let mut i = 0;
         while i < tokens.len() {
-            let word = &tokens[i].text;
-            let phrase = self.phrases.get(word).and_then(|list| {
-                list.iter().find(|(p, _, _)| {
-                    p.len() <= tokens.len() - i && p.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.text)
-                })
-            });
+            let Some(starts) = self.map.get(&tokens[i].text) else {
+                i += 1;
+                continue;
+            };
+            let phrase = starts
+                .phrases
+                .iter()
+                .find(|(p, _, _)| p.len() <= tokens.len() - i && p.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.text));
             if let Some((p, class, strength)) = phrase {
                 f(LexiconHit { start: i, end: i + p.len(), class: *class, strength: *strength });
                 i += p.len();
-            } else if let Some(&(class, strength)) = self.map.get(word) {
-                f(LexiconHit { start: i, end: i + 1, class, strength });
-                i += 1;
             } else {
+                if let Some((class, strength)) = starts.word {
+                    f(LexiconHit { start: i, end: i + 1, class, strength });
+                }
                 i += 1;
             }
         }

@@ -5,25 +5,40 @@
 pub fn map_chunks<T, S, R, I, F>(items: &[T], threads: usize, init: I, f: F) -> Vec<R>
 where
     T: Sync,
+    S: Send,
     R: Send,
-    I: Fn() -> S + Sync,
+    I: Fn() -> S,
+    F: Fn(&mut S, &T) -> R + Sync,
+{
+    map_chunks_with(items, &mut Vec::new(), threads, init, f)
+}
+
+/// [`map_chunks`] with scratch states that outlive the call: `states` grows
+/// (through `init`) to one per thread used, and keeps them for the next call,
+/// so per-thread caches stay warm across batches.
+pub fn map_chunks_with<T, S, R, I, F>(items: &[T], states: &mut Vec<S>, threads: usize, init: I, f: F) -> Vec<R>
+where
+    T: Sync,
+    S: Send,
+    R: Send,
+    I: Fn() -> S,
     F: Fn(&mut S, &T) -> R + Sync,
 {
     let threads = threads.max(1).min(items.len().max(1));
+    while states.len() < threads {
+        states.push(init());
+    }
     if threads == 1 {
-        let mut state = init();
-        return items.iter().map(|t| f(&mut state, t)).collect();
+        let state = &mut states[0];
+        return items.iter().map(|t| f(state, t)).collect();
     }
     let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                s.spawn(|| {
-                    let mut state = init();
-                    part.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>()
-                })
-            })
+            .zip(states.iter_mut())
+            .map(|(part, state)| s.spawn(move || part.iter().map(|t| f(state, t)).collect::<Vec<R>>()))
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("worker thread panicked")).collect()
     })
@@ -49,5 +64,16 @@ mod tests {
             assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         }
         assert!(map_chunks(&[] as &[u32], 4, || (), |_, x| *x).is_empty());
+    }
+
+    #[test]
+    fn states_persist_across_calls() {
+        let items: Vec<u32> = (0..100).collect();
+        let mut states = Vec::new();
+        for round in 1..=3u32 {
+            map_chunks_with(&items, &mut states, 2, || 0u32, |calls, _| *calls += 1);
+            assert_eq!(states.len(), 2);
+            assert_eq!(states.iter().sum::<u32>(), 100 * round, "every call counted in the kept states");
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! Multinomial logistic regression on sparse rows, fitted by SGD (Bottou's
-//! `1/(λ(t + t0))` schedule, a scaled weight vector for sparse L2 decay, and
-//! averaging of the epoch-end iterates over the second half of training).
+//! Multinomial logistic regression on sparse rows, fitted by averaged SGD
+//! (Bottou's `1/(λ(t + t0))` schedule, a scaled weight vector for sparse L2
+//! decay, and Polyak–Ruppert averaging of every step over the second half of
+//! training, kept sparse with Xu's (2011) accumulator trick).
 
 use ndarray::{Array1, Array2};
 use rand::seq::SliceRandom;
@@ -14,6 +15,42 @@ use crate::features::SparseRecords;
 /// Initial step size; rows are L2-normalised, so a step near 1 is stable.
 const ETA0: f64 = 0.5;
 
+/// The training rows with their columns renumbered densely (only columns that
+/// occur), so the weights SGD touches are small enough to stay in cache.
+struct Compact {
+    /// Original column of each compact column.
+    columns: Vec<u32>,
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl Compact {
+    fn new(x: &SparseRecords) -> Self {
+        let m = x.matrix();
+        let mut id = vec![u32::MAX; m.cols()];
+        let mut columns = Vec::new();
+        let indices = m
+            .indices()
+            .iter()
+            .map(|&j| {
+                let slot = &mut id[j as usize];
+                if *slot == u32::MAX {
+                    *slot = columns.len() as u32;
+                    columns.push(j);
+                }
+                *slot
+            })
+            .collect();
+        Self { columns, indptr: m.indptr().raw_storage().to_vec(), indices, values: m.data().to_vec() }
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let r = self.indptr[i]..self.indptr[i + 1];
+        (&self.indices[r.clone()], &self.values[r])
+    }
+}
+
 /// Fits a multinomial logistic regression. `sample_weight[i]` scales example `i`'s loss.
 pub fn fit(
     params: &LinearValidParams,
@@ -23,13 +60,18 @@ pub fn fit(
     n_classes: usize,
 ) -> LinearModel {
     let (n, dim, k) = (y.len(), x.matrix().cols(), n_classes);
+    let data = Compact::new(x);
+    let cols = data.columns.len();
     let lambda = 1.0 / (f64::from(params.c) * n as f64);
-    let mut v = vec![0f32; dim * k];
+    // The weights are `scale * v`; their running sum over averaged steps is `sum_scale * v - u`
+    // (`u` stays zero until averaging starts, as `sum_scale` does).
+    let mut v = vec![0f32; cols * k];
     let mut b = vec![0f32; k];
     let mut scale = 1.0f64;
-    let mut avg_w = vec![0f64; dim * k];
-    let mut avg_b = vec![0f64; k];
-    let mut averaged = 0usize;
+    let mut u = vec![0f64; cols * k];
+    let mut sum_scale = 0f64;
+    let mut sum_b = vec![0f64; k];
+    let mut averaged_steps = 0u64;
     let mut order: Vec<usize> = (0..n).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     let mut z = vec![0f32; k];
@@ -38,15 +80,16 @@ pub fn fit(
     let epochs = params.max_epochs;
     for epoch in 0..epochs {
         order.shuffle(&mut rng);
+        let averaging = 2 * (epoch + 1) > epochs;
         let mut loss = 0f64;
         for &i in &order {
-            let row = x.row(i);
+            let (indices, values) = data.row(i);
             let eta = ETA0 / (1.0 + ETA0 * lambda * t);
             t += 1.0;
             scale *= 1.0 - eta * lambda;
             let s = scale as f32;
             z.copy_from_slice(&b);
-            for (&j, &xv) in row.indices.iter().zip(row.values) {
+            for (&j, &xv) in indices.iter().zip(values) {
                 let wj = &v[j as usize * k..j as usize * k + k];
                 for (zc, &wv) in z.iter_mut().zip(wj) {
                     *zc += s * xv * wv;
@@ -59,38 +102,54 @@ pub fn fit(
             z[y[i]] -= 1.0;
             z.iter_mut().for_each(|g| *g *= sw);
             let step = (eta / scale) as f32;
-            for (&j, &xv) in row.indices.iter().zip(row.values) {
-                let wj = &mut v[j as usize * k..j as usize * k + k];
-                for (wv, &g) in wj.iter_mut().zip(&z) {
-                    *wv -= step * g * xv;
+            for (&j, &xv) in indices.iter().zip(values) {
+                let at = j as usize * k..j as usize * k + k;
+                let (wj, uj) = (&mut v[at.clone()], &mut u[at]);
+                for ((wv, uv), &g) in wj.iter_mut().zip(uj).zip(&z) {
+                    let delta = -step * g * xv;
+                    *wv += delta;
+                    // Keeps `sum_scale * v - u` equal to the sum of past weights.
+                    *uv += sum_scale * f64::from(delta);
                 }
             }
             for (bc, &g) in b.iter_mut().zip(&z) {
                 *bc -= eta as f32 * g;
             }
+            if averaging {
+                sum_scale += scale;
+                sum_b.iter_mut().zip(&b).for_each(|(a, &bc)| *a += f64::from(bc));
+                averaged_steps += 1;
+            }
             if scale < 1e-6 {
+                // Fold the scale into v; the sum's factor changes by the inverse.
                 v.iter_mut().for_each(|w| *w *= scale as f32);
+                sum_scale /= scale;
                 scale = 1.0;
             }
         }
-        if 2 * (epoch + 1) > epochs {
-            averaged += 1;
-            for (a, &w) in avg_w.iter_mut().zip(&v) {
-                *a += f64::from(w) * scale;
-            }
-            for (a, &bc) in avg_b.iter_mut().zip(&b) {
-                *a += f64::from(bc);
-            }
-        }
         let loss = loss / n as f64;
-        if (prev_loss - loss).abs() <= f64::from(params.tol) * loss.max(1e-12) && averaged > 0 {
+        if (prev_loss - loss).abs() <= f64::from(params.tol) * loss.max(1e-12) && averaged_steps > 0 {
             break;
         }
         prev_loss = loss;
     }
-    let div = averaged.max(1) as f64;
-    let weights = Array2::from_shape_vec((dim, k), avg_w.iter().map(|&w| (w / div) as f32).collect())
-        .expect("shape matches the buffer");
-    let bias = Array1::from_iter(avg_b.iter().map(|&bc| (bc / div) as f32));
+    let div = averaged_steps.max(1) as f64;
+    let mut weights = Array2::zeros((dim, k));
+    for (c, &col) in data.columns.iter().enumerate() {
+        for class in 0..k {
+            let at = c * k + class;
+            let avg = if averaged_steps == 0 {
+                f64::from(v[at]) * scale
+            } else {
+                (sum_scale * f64::from(v[at]) - u[at]) / div
+            };
+            weights[[col as usize, class]] = avg as f32;
+        }
+    }
+    let bias = if averaged_steps == 0 {
+        Array1::from_iter(b.iter().copied())
+    } else {
+        Array1::from_iter(sum_b.iter().map(|&bc| (bc / div) as f32))
+    };
     LinearModel { kind: ModelKind::LogReg, weights, bias }
 }

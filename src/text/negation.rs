@@ -3,11 +3,6 @@
 
 use super::token::{Token, TokenKind};
 
-const NEGATORS: &[&str] = &[
-    "not", "no", "never", "cannot", "nobody", "nothing", "none", "neither", "nor", "nowhere", "without", "hardly",
-    "barely", "refuse", "refused", "refuses", "fail", "failed", "fails",
-];
-
 /// Marks negation scopes in a token stream.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NegationMarker;
@@ -15,7 +10,29 @@ pub struct NegationMarker;
 impl NegationMarker {
     /// True when `word` (normalised) starts a negation scope.
     pub fn is_negator(word: &str) -> bool {
-        word.ends_with("n't") || NEGATORS.contains(&word)
+        // A `match` on the word compiles to a length switch: no scan of a list per token.
+        matches!(
+            word,
+            "not"
+                | "no"
+                | "never"
+                | "cannot"
+                | "nobody"
+                | "nothing"
+                | "none"
+                | "neither"
+                | "nor"
+                | "nowhere"
+                | "without"
+                | "hardly"
+                | "barely"
+                | "refuse"
+                | "refused"
+                | "refuses"
+                | "fail"
+                | "failed"
+                | "fails"
+        ) || word.ends_with("n't")
     }
 
     /// Sets [`Token::negated`] on every token inside a negation scope.

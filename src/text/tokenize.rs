@@ -35,30 +35,47 @@ fn is_combining(c: char) -> bool {
 impl Tokenizer {
     /// Tokenises `text` into `out`, reusing the string buffers of tokens already there.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        let bytes = text.as_bytes();
         let mut n = 0;
         let mut i = 0;
         while i < text.len() {
+            // Fast path for the common case: ASCII whitespace, and plain ASCII words that
+            // no social rule can claim (those starting with h, w or x may be URLs or "xd").
+            let b = bytes[i];
+            if matches!(b, b' ' | b'\t'..=b'\r') {
+                i += 1;
+                continue;
+            }
+            if b.is_ascii_alphabetic()
+                && !(self.social && matches!(b | 0x20, b'h' | b'w' | b'x' | b't') && !self.plain_t(bytes, i))
+            {
+                let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                if matches!(
+                    bytes.get(i + run),
+                    None | Some(b' ' | b'\n' | b'\t' | b',' | b'!' | b'?' | b';' | b':' | b')' | b'"')
+                ) {
+                    let tok = next_token(out, &mut n, i, i + run, TokenKind::Word);
+                    tok.text.push_str(&text[i..i + run]);
+                    if self.normalizer.lowercase {
+                        tok.text.make_ascii_lowercase();
+                    }
+                    if run >= 4 {
+                        squeeze_repeats(&mut tok.text);
+                    }
+                    i += run;
+                    continue;
+                }
+            }
             let c = text[i..].chars().next().expect("i is on a char boundary");
             if c.is_whitespace() {
                 i += c.len_utf8();
                 continue;
             }
             let (end, kind) = self.scan(text, i, c);
-            if n == out.len() {
-                out.push(Token { text: String::new(), start: 0, end: 0, kind, negated: false });
-            }
-            let tok = &mut out[n];
-            n += 1;
-            (tok.start, tok.end, tok.kind, tok.negated) = (i, end, kind, false);
+            let tok = next_token(out, &mut n, i, end, kind);
             match kind {
-                TokenKind::Url => {
-                    tok.text.clear();
-                    tok.text.push_str("<url>");
-                }
-                TokenKind::Mention => {
-                    tok.text.clear();
-                    tok.text.push_str("@user");
-                }
+                TokenKind::Url => tok.text.push_str("<url>"),
+                TokenKind::Mention => tok.text.push_str("@user"),
                 _ => {
                     self.normalizer.normalize_into(&text[i..end], &mut tok.text);
                     if kind == TokenKind::Word {
@@ -69,6 +86,11 @@ impl Tokenizer {
             i = end;
         }
         out.truncate(n);
+    }
+
+    /// True when the `t` at `i` cannot start the emoticon "t_t" (so a word there is plain).
+    fn plain_t(&self, bytes: &[u8], i: usize) -> bool {
+        bytes[i] | 0x20 == b't' && bytes.get(i + 1) != Some(&b'_')
     }
 
     /// Tokenises `text` into a new vector.
@@ -161,6 +183,18 @@ impl Tokenizer {
     }
 }
 
+/// The next slot of `out` (reusing its string buffer, cleared), set to span `start..end`.
+fn next_token<'a>(out: &'a mut Vec<Token>, n: &mut usize, start: usize, end: usize, kind: TokenKind) -> &'a mut Token {
+    if *n == out.len() {
+        out.push(Token { text: String::new(), start: 0, end: 0, kind, negated: false });
+    }
+    let tok = &mut out[*n];
+    *n += 1;
+    (tok.start, tok.end, tok.kind, tok.negated) = (start, end, kind, false);
+    tok.text.clear();
+    tok
+}
+
 fn is_general_punct(c: char) -> bool {
     matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{00A1}' | '\u{00BF}' | '\u{00AB}' | '\u{00BB}')
 }
@@ -178,6 +212,13 @@ fn word_run(s: &str) -> usize {
 }
 
 fn emoticon_at(s: &str) -> Option<usize> {
+    // The only emoticons that start with a letter are "t_t" and "xd": skip words early.
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_alphabetic)
+        && !(b.get(1) == Some(&b'_') || b.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"xd")))
+    {
+        return None;
+    }
     EMOTICONS.iter().find(|e| starts_with_ci(s, e)).map(|e| e.len())
 }
 

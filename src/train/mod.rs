@@ -7,7 +7,7 @@ mod select;
 
 pub use dataset::{LabeledSet, Splits};
 pub use options::{TrainError, TrainOptions};
-pub use select::{Candidate, Selection};
+pub use select::{Candidate, Fitted, Selection};
 
 use std::time::Instant;
 
@@ -78,22 +78,27 @@ impl TrainOutcome {
 pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
     progress.stage("reading data", None);
     let splits = Splits::load(opts)?;
-    let selection = select::select(opts, &splits, progress)?;
-    progress.stage("fitting final model", None);
-    let start = Instant::now();
+    let (selection, fitted) = select::select(opts, &splits, progress)?;
     let train = &splits.train;
-    let k = splits.labels.len();
-    let (featurizer, x) = Featurizer::fit(
-        opts.text.clone(),
-        selection.chosen.features.clone(),
-        &train.docs(),
-        &train.y,
-        k,
-        opts.threads,
-    )?;
-    let params = selection.chosen.params(opts).check()?;
-    let model = params.fit(&DatasetBase::new(x, Array1::from(train.y.clone())))?;
-    let fit_seconds = start.elapsed().as_secs_f64();
+    let params = selection.chosen.params(opts, splits.train.len()).check()?;
+    // Dev selection already fitted the chosen candidate on the whole training set.
+    let Fitted { featurizer, model, seconds: fit_seconds } = match fitted {
+        Some(f) => f,
+        None => {
+            progress.stage("fitting final model", None);
+            let start = Instant::now();
+            let (featurizer, x) = Featurizer::fit(
+                opts.text.clone(),
+                selection.chosen.features.clone(),
+                &train.docs(),
+                &train.y,
+                splits.labels.len(),
+                opts.threads,
+            )?;
+            let model = params.fit(&DatasetBase::new(x, Array1::from(train.y.clone())))?;
+            Fitted { featurizer, model, seconds: start.elapsed().as_secs_f64() }
+        }
+    };
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         training_data_hash: splits.train_hash.clone(),

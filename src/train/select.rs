@@ -8,13 +8,14 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use std::time::Instant;
 
 use super::dataset::{LabeledSet, Splits};
 use super::options::{TrainError, TrainOptions};
 use super::Progress;
 use crate::eval::Metrics;
 use crate::features::{FeatureConfig, Featurizer};
-use crate::model::{argmax, ClassWeight, LinearParams, ModelKind};
+use crate::model::{argmax, ClassWeight, LinearModel, LinearParams, ModelKind};
 
 /// One point of the grid, with its score once evaluated.
 #[derive(Debug, Clone, Serialize)]
@@ -32,16 +33,24 @@ pub struct Candidate {
     pub score: Option<f64>,
 }
 
+/// Epochs of averaged SGD when none are given: enough for about 200k steps, 5 to 20.
+/// Large sets converge in a few passes; small ones need more.
+pub fn auto_epochs(n_train: usize) -> usize {
+    200_000usize.div_ceil(n_train.max(1)).clamp(5, 20)
+}
+
 impl Candidate {
-    /// The model hyper-parameters of this candidate.
-    pub fn params(&self, opts: &TrainOptions) -> LinearParams {
+    /// The model hyper-parameters of this candidate, fitted on `n_train` examples.
+    pub fn params(&self, opts: &TrainOptions, n_train: usize) -> LinearParams {
         let mut p = LinearParams::new(opts.kind)
             .c(self.c)
             .class_weight(self.class_weight.clone())
             .seed(opts.seed)
             .threads(opts.threads);
-        if let Some(e) = opts.epochs {
-            p = p.max_epochs(e);
+        match (opts.epochs, opts.kind) {
+            (Some(e), _) => p = p.max_epochs(e),
+            (None, ModelKind::LogReg) => p = p.max_epochs(auto_epochs(n_train)),
+            (None, ModelKind::Svm) => {}
         }
         p
     }
@@ -91,6 +100,18 @@ fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
     cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect()
 }
 
+/// A candidate's featurizer and model fitted on the whole training set, kept
+/// from selection so the final fit need not repeat it.
+#[derive(Debug)]
+pub struct Fitted {
+    /// The fitted featurizer.
+    pub featurizer: Featurizer,
+    /// The fitted model.
+    pub model: LinearModel,
+    /// Seconds spent featurising and fitting.
+    pub seconds: f64,
+}
+
 /// (train, held-out) pairs: the dev set, or K folds of the training set.
 fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, LabeledSet)>, TrainError> {
     if let Some(dev) = &splits.dev {
@@ -114,8 +135,13 @@ fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, Labele
         .collect())
 }
 
-/// Chooses features and hyper-parameters.
-pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> Result<Selection, TrainError> {
+/// Chooses features and hyper-parameters. With a dev set every candidate is fitted
+/// on the whole training set, so the chosen one's fit comes back too.
+pub fn select(
+    opts: &TrainOptions,
+    splits: &Splits,
+    progress: &dyn Progress,
+) -> Result<(Selection, Option<Fitted>), TrainError> {
     let selecting = splits.dev.is_some() || opts.cv.is_some();
     let metric = opts.select_metric.clone();
     if !["accuracy", "macro_f1", "macro_recall", "weighted_f1", "favg"].contains(&metric.as_str()) {
@@ -146,16 +172,22 @@ pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> 
         .collect();
     if !selecting {
         let chosen = candidates.remove(0);
-        return Ok(Selection { method: "none".into(), metric, chosen: chosen.clone(), candidates: vec![chosen] });
+        let selection = Selection { method: "none".into(), metric, chosen: chosen.clone(), candidates: vec![chosen] };
+        return Ok((selection, None));
     }
     let folds = folds(opts, splits)?;
     let k = splits.labels.len();
     progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
     let mut sums = vec![0f64; candidates.len()];
+    let whole_train = splits.dev.is_some();
+    // The best fit so far on the whole training set: (score, candidate, featurizer slot, model, seconds).
+    let mut best_fit: Option<(f64, usize, usize, LinearModel, f64)> = None;
+    let mut featurizers: Vec<Option<Featurizer>> = Vec::new();
     for (train, held) in &folds {
         let mut i = 0;
         while i < candidates.len() {
             let variant = candidates[i].variant.clone();
+            let start = Instant::now();
             let (featurizer, x) = Featurizer::fit(
                 opts.text.clone(),
                 candidates[i].features.clone(),
@@ -164,10 +196,15 @@ pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> 
                 k,
                 opts.threads,
             )?;
+            let featurize_seconds = start.elapsed().as_secs_f64();
             let x_held = featurizer.transform(&held.docs(), opts.threads);
             let ds = DatasetBase::new(x, Array1::from(train.y.clone()));
+            let slot = featurizers.len();
+            featurizers.push(None);
             while i < candidates.len() && candidates[i].variant == variant {
-                let model = candidates[i].params(opts).check()?.fit(&ds)?;
+                let start = Instant::now();
+                let model = candidates[i].params(opts, train.len()).check()?.fit(&ds)?;
+                let fit_seconds = featurize_seconds + start.elapsed().as_secs_f64();
                 let pred: Vec<usize> = x_held
                     .rows()
                     .map(|row| {
@@ -178,9 +215,18 @@ pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> 
                     .collect();
                 let m =
                     Metrics::compute(&splits.labels, &held.y, &pred, &opts.favg_labels).map_err(TrainError::Options)?;
-                sums[i] += m.get(&metric).ok_or_else(|| TrainError::Options(format!("unknown metric {metric:?}")))?;
+                let score = m.get(&metric).ok_or_else(|| TrainError::Options(format!("unknown metric {metric:?}")))?;
+                sums[i] += score;
+                // Keep the first of equal scores, as the choice below does.
+                if whole_train && best_fit.as_ref().is_none_or(|b| score > b.0) {
+                    best_fit = Some((score, i, slot, model, fit_seconds));
+                }
                 progress.step();
                 i += 1;
+            }
+            if best_fit.as_ref().is_some_and(|b| b.2 == slot) {
+                featurizers.iter_mut().for_each(|f| *f = None);
+                featurizers[slot] = Some(featurizer);
             }
         }
     }
@@ -189,5 +235,8 @@ pub fn select(opts: &TrainOptions, splits: &Splits, progress: &dyn Progress) -> 
     }
     let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.score > candidates[b].score { i } else { b });
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
-    Ok(Selection { method, metric, chosen: candidates[best].clone(), candidates })
+    let fitted = best_fit.filter(|b| b.1 == best).and_then(|(_, _, slot, model, seconds)| {
+        featurizers[slot].take().map(|featurizer| Fitted { featurizer, model, seconds })
+    });
+    Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates }, fitted))
 }
