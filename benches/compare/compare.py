@@ -39,7 +39,9 @@ PEER_NAMES = {
     "logreg": "sklearn LogReg",
     "linearsvc": "sklearn LinearSVC",
     "stance": "stance",
+    "stance+char": "stance (+char 2-5)",
 }
+STANCE_NAMES = ("stance", "stance+char")
 TASKS = {
     # task: (folder, label order, headline metric)
     "sentiment": ("tweeteval-sentiment", ["negative", "neutral", "positive"], "macro_recall"),
@@ -354,86 +356,57 @@ def run_peer(peer, task, args, predict_csv):
     return res
 
 
-def run_stance(task, args, predict_csv):
+# stance-train settings per task: (row name, extra arguments). They are the ones stance-train's own
+# selection on val picks (see README.md), fixed here so the timing is one fit, as for the peers. The
+# stance task has two rows: words only (the fast model) and words + character 2-5-grams (the accurate one).
+STANCE_CONFIGS = {
+    "sentiment": [("stance", ["--c", "3", "--class-weight", "balanced"])],
+    "stance": [
+        ("stance", ["--c", "10", "--class-weight", "uniform"]),
+        ("stance+char", ["--char-ngrams", "2-5", "--c", "10", "--class-weight", "balanced"]),
+    ],
+}
+
+
+def run_stance(task, name, extra, args, predict_csv):
+    """Times one `stance-train` fit on train.csv and `stance-tag` over the 200k CSV; the test
+    score is computed here from stance-tag's predictions on test.csv, as for every peer."""
     train_bin = os.path.join(args.bin, "stance-train")
     tag_bin = os.path.join(args.bin, "stance-tag")
-    if not (os.access(train_bin, os.X_OK) and os.access(tag_bin, os.X_OK)):
-        return None
     folder = os.path.join(args.data, TASKS[task][0])
-    model = os.path.join(args.out, "work", "stance-%s.model" % task)
-    rjson = os.path.join(args.out, "work", "stance-%s-metrics.json" % task)
-    cmd = [train_bin, "--train", os.path.join(folder, "train.csv"),
-           "--dev", os.path.join(folder, "val.csv"), "--test", os.path.join(folder, "test.csv"),
-           "--text-col", "text", "--label-col", "label"]
-    # Fixed settings, as the peers have: the ones stance-train's own selection on val picks
-    # (see README), so the timing is one fit rather than the whole grid search.
-    cmd += ["--lexicon", "datasets/lexicons/sentiment.tsv", "--no-search-features"]
+    model = os.path.join(args.out, "work", "%s-%s.model" % (name, task))
+    cmd = [train_bin, "--train", os.path.join(folder, "train.csv"), "--text-col", "text", "--label-col", "label",
+           "--lexicon", "datasets/lexicons/sentiment.tsv", "--no-search-features"] + extra
     if task == "stance":
-        cmd += ["--target-col", "target", "--favg-labels", ",".join(FAVG_LABELS),
-                "--char-ngrams", "2-5", "--c", "10", "--class-weight", "uniform"]
-    else:
-        cmd += ["--c", "3", "--class-weight", "balanced"]
-    cmd += ["--output", model, "--metrics-json", rjson, "--threads", "1"]
+        cmd += ["--target-col", "target"]
+    cmd += ["--output", model, "--threads", "1", "-q"]
     rc, train_wall, train_rss, stderr = run_measured(cmd)
     if rc != 0:
-        return {"peer": "stance", "task": task, "error": "stance-train exit %d: %s" % (rc, stderr.strip()[-2000:]),
+        return {"peer": name, "task": task, "error": "stance-train exit %d: %s" % (rc, stderr.strip()[-2000:]),
                 "command": cmd}
-    try:
-        with open(rjson) as f:
-            reported = json.load(f)
-        if not isinstance(reported.get("test"), dict):
-            raise ValueError("no \"test\" object in it")
-    except (OSError, ValueError, AttributeError) as e:
-        return {"peer": "stance", "task": task, "command": cmd,
-                "error": "stance-train exited 0 but %s is unusable: %s" % (rjson, e)}
     n_train = len(read_csv(os.path.join(folder, "train.csv")))
-    res = {"peer": "stance", "task": task, "version": _stance_version(train_bin),
-           "n_train": n_train, "train_seconds": train_wall, "train_peak_mb": train_rss,
-           "reported": reported.get("test", {}), "train_command": cmd}
+    res = {"peer": name, "task": task, "version": _stance_version(train_bin),
+           "n_train": n_train, "train_seconds": train_wall, "train_peak_mb": train_rss, "train_command": cmd}
 
-    # prediction speed over the 200k CSV; the stance model is told about the target column.
-    tag = [tag_bin, "--model", model, "--text-col", "text"]
-    tries = [tag + ["--target-col", "target"], tag] if task == "stance" else [tag]
-    failures = []
-    for cmd in tries:
-        cmd = cmd + ["--threads", "1", "--format", "jsonl", predict_csv]
-        rc, wall, rss, stderr = run_measured(cmd)
-        if rc == 0:
-            break
-        failures.append("`%s` exit %d: %s" % (" ".join(cmd[1:]), rc, stderr.strip()[-1000:]))
+    tag = [tag_bin, "--model", model, "--text-col", "text", "--threads", "1", "--format", "jsonl", "-q"]
+    if task == "stance":
+        tag += ["--target-col", "target"]
+    rc, wall, rss, stderr = run_measured(tag + [predict_csv])
     if rc != 0:
-        res["predict_error"] = "stance-tag failed: " + " | ".join(failures)
-    else:
-        res.update(n_predict=args.predict_n, predict_seconds=wall, predict_peak_mb=rss,
-                   predict_command=cmd)
-        # Cross-check the scores stance-train reported by tagging test.csv ourselves.
-        test_csv = os.path.join(folder, "test.csv")
-        out_path = os.path.join(args.out, "work", "stance-%s-test.jsonl" % task)
-        with open(out_path, "w") as fo:
-            rc2, _, _, stderr2 = run_measured(cmd[:-1] + [test_csv], stdout=fo)
-        if rc2 == 0:
-            preds = _labels_from_jsonl(out_path)
-            n_rows = len(read_csv(test_csv))
-            if preds is not None and len(preds) == n_rows:
-                res["test_pred"] = preds
-            else:
-                with open(out_path) as f:
-                    n_lines = sum(1 for line in f if line.strip())
-                if n_lines < n_rows:
-                    # It did not tag every row: its speed over the 200k file means nothing.
-                    for k in ("n_predict", "predict_seconds", "predict_peak_mb"):
-                        res.pop(k, None)
-                    res["predict_error"] = ("stance-tag printed %d lines for the %d rows of test.csv, "
-                                            "so its prediction speed is not reported and the score "
-                                            "shown is the one stance-train reported" % (n_lines, n_rows))
-                else:
-                    res["tag_check"] = ("stance-tag's JSONL on test.csv has no per-line string under "
-                                        "label/prediction/predicted/pred; the score shown is the one "
-                                        "stance-train reported, not recomputed")
-        else:
-            res["tag_check"] = "stance-tag on test.csv exit %d: %s" % (rc2, stderr2.strip()[-500:])
-        os.remove(out_path)
-    res["peak_mb"] = max(res["train_peak_mb"], res.get("predict_peak_mb", 0.0))
+        return dict(res, error="stance-tag exit %d: %s" % (rc, stderr.strip()[-1000:]))
+    res.update(n_predict=args.predict_n, predict_seconds=wall, predict_peak_mb=rss, predict_command=tag)
+    test_csv = os.path.join(folder, "test.csv")
+    out_path = os.path.join(args.out, "work", "%s-%s-test.jsonl" % (name, task))
+    with open(out_path, "w") as fo:
+        rc, _, _, stderr = run_measured(tag + [test_csv], stdout=fo)
+    preds = _labels_from_jsonl(out_path) if rc == 0 else None
+    os.remove(out_path)
+    n_rows = len(read_csv(test_csv))
+    if preds is None or len(preds) != n_rows:
+        return dict(res, error="stance-tag on test.csv: exit %d, %s labels for %d rows: %s"
+                    % (rc, "no" if preds is None else len(preds), n_rows, stderr.strip()[-500:]))
+    res["test_pred"] = preds
+    res["peak_mb"] = max(train_rss, rss)
     return res
 
 
@@ -500,19 +473,10 @@ def score_rows(results):
             continue
         labels = TASKS[r["task"]][1]
         gold = load_split(ARGS.data, r["task"], "test")[1]
-        if "test_pred" in r:
-            m = metrics(gold, r["test_pred"], labels)
-            r["crosscheck_max_abs_diff"] = sklearn_crosscheck(gold, r["test_pred"], labels, m)
-            if r["peer"] == "stance":
-                hl = TASKS[r["task"]][2]
-                rep = r["reported"].get(hl)
-                r["reported_vs_recomputed_diff"] = None if rep is None else abs(rep - m[hl])
-            r["metrics"] = m
-            del r["test_pred"]
-        elif r["peer"] == "stance":
-            rep = r["reported"]
-            r["metrics"] = {k: rep.get(k) for k in ("accuracy", "macro_f1", "macro_recall", "favg")}
-            r["metrics"]["per_label"] = rep.get("per_label")
+        m = metrics(gold, r["test_pred"], labels)
+        r["crosscheck_max_abs_diff"] = sklearn_crosscheck(gold, r["test_pred"], labels, m)
+        r["metrics"] = m
+        del r["test_pred"]
         hl = TASKS[r["task"]][2]
         r["score_name"] = hl
         r["score"] = r["metrics"].get(hl)
@@ -523,17 +487,17 @@ def score_rows(results):
 
 def ratios(results):
     out = []
-    for task in TASKS:
-        st = next((r for r in results if r["peer"] == "stance" and r["task"] == task and "error" not in r), None)
-        if st is None:
+    for st in results:
+        if st["peer"] not in STANCE_NAMES or "error" in st:
             continue
+        task = st["task"]
         for r in results:
-            if r["task"] != task or r["peer"] == "stance" or "error" in r:
+            if r["task"] != task or r["peer"] in STANCE_NAMES or "error" in r:
                 continue
             def div(a, b):
                 return a / b if a is not None and b else None
             out.append({
-                "task": task, "peer": r["peer"],
+                "task": task, "stance": st["peer"], "peer": r["peer"],
                 "train_speed": div(st["train_sent_per_s"], r["train_sent_per_s"]),
                 "predict_speed": div(st.get("predict_sent_per_s"), r["predict_sent_per_s"]),
                 "memory": div(st["peak_mb"], r["peak_mb"]),
@@ -580,12 +544,12 @@ def markdown(results, rat, machine, versions, notes):
         L.append("Ratios, stance ÷ peer (speed > 1: stance faster; memory < 1: stance smaller; "
                  "score > 1: stance better; Δ score in points):")
         L.append("")
-        L.append("| vs peer | task | train speed | predict speed | memory | score | Δ score |")
-        L.append("|---|---|---:|---:|---:|---:|---:|")
+        L.append("| stance | vs peer | task | train speed | predict speed | memory | score | Δ score |")
+        L.append("|---|---|---|---:|---:|---:|---:|---:|")
         for q in rat:
             x = lambda v, spec: "—" if v is None else format(v, spec) + "×"
-            L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                PEER_NAMES[q["peer"]], q["task"], x(q["train_speed"], ".2f"),
+            L.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                PEER_NAMES[q["stance"]], PEER_NAMES[q["peer"]], q["task"], x(q["train_speed"], ".2f"),
                 x(q["predict_speed"], ".2f"), x(q["memory"], ".2f"), x(q["score"], ".3f"),
                 fmt(q["score_diff_points"], "+.2f")))
     L.append("")
@@ -654,9 +618,9 @@ def main():
         print("stance: not built (cargo build --release)", flush=True)
         notes.append("stance: not built (cargo build --release), so it was skipped and no ratios are given.")
     for task in tasks:
-        if stance_built:
-            print("[%s] stance ..." % task, flush=True)
-            r = run_stance(task, args, predict_csv)
+        for name, extra in STANCE_CONFIGS[task] if stance_built else []:
+            print("[%s] %s ..." % (task, PEER_NAMES[name]), flush=True)
+            r = run_stance(task, name, extra, args, predict_csv)
             results.append(r)
             print("   ", _short(r), flush=True)
         for peer in peers:
@@ -675,14 +639,6 @@ def main():
         d = r.get("crosscheck_max_abs_diff")
         if d is not None and d > 1e-9:
             notes.append("WARNING: own metrics and sklearn.metrics differ by %.3g for %s/%s" % (d, r["peer"], r["task"]))
-        d = r.get("reported_vs_recomputed_diff")
-        if d is not None and d > 5e-4:
-            notes.append("WARNING: stance-train reported %s differs by %.4f from the score recomputed "
-                         "from stance-tag's test predictions (%s)" % (r["score_name"], d, r["task"]))
-    for r in results:
-        for k in ("predict_error", "tag_check"):
-            if r.get(k):
-                notes.append("stance (%s): %s" % (r["task"], r[k]))
     if any(r.get("crosscheck_max_abs_diff") is not None for r in results) and not any(
             n.startswith("WARNING: own metrics") for n in notes):
         notes.append("Metrics: own functions agree with sklearn.metrics (max abs diff ≤ 1e-9) for every peer.")
@@ -691,7 +647,7 @@ def main():
     for r in results:
         if "error" not in r and r.get("version"):
             key = {"fasttext": "fasttext-wheel", "vw": "vowpalwabbit", "logreg": "scikit-learn",
-                   "linearsvc": "scikit-learn", "stance": "stance"}[r["peer"]]
+                   "linearsvc": "scikit-learn", "stance": "stance", "stance+char": "stance"}[r["peer"]]
             versions[key] = r["version"]
     import numpy
     versions["numpy"] = numpy.__version__
