@@ -48,7 +48,8 @@ impl Weights {
     pub fn apply(&self, config: &FeatureConfig, row: &mut Vec<(u32, f32)>) {
         row.retain_mut(|(i, v)| {
             let idf = self.idf[*i as usize];
-            let tf = if config.sublinear_tf { 1.0 + v.ln() } else { *v };
+            // 1 + ln(1) is exactly 1: most counts are 1, so skip the logarithm for them.
+            let tf = if config.sublinear_tf && *v != 1.0 { 1.0 + v.ln() } else { *v };
             *v = tf * idf * self.nb.as_ref().map_or(1.0, |nb| nb[*i as usize]);
             idf > 0.0 && *v != 0.0
         });

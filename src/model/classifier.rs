@@ -4,9 +4,9 @@
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use super::linear::{argmax, LinearModel};
+use super::linear::{argmax, softmax, LinearModel};
 use super::params::LinearValidParams;
-use crate::features::{map_chunks, Doc, Featurizer, Scratch, SparseRow};
+use crate::features::{map_chunks, Doc, Featurizer, Scratch};
 
 /// Provenance stored with a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,21 +50,14 @@ pub struct Classifier {
 pub struct PredictScratch {
     features: Scratch,
     row: Vec<(u32, f32)>,
-    indices: Vec<u32>,
-    values: Vec<f32>,
 }
 
 impl Classifier {
     /// Classifies one document, writing per-label probabilities into `probs`.
     pub fn predict_into(&self, doc: Doc<'_>, s: &mut PredictScratch, probs: &mut [f32]) -> usize {
         self.featurizer.transform_one(doc, &mut s.features, &mut s.row);
-        s.indices.clear();
-        s.values.clear();
-        for &(i, v) in &s.row {
-            s.indices.push(i);
-            s.values.push(v);
-        }
-        self.model.probabilities(SparseRow { indices: &s.indices, values: &s.values }, probs);
+        self.model.scores_of(s.row.iter().copied(), probs);
+        softmax(probs);
         argmax(probs)
     }
 

@@ -33,10 +33,16 @@ impl LinearModel {
     /// Decision scores for one row into `out` (length `n_classes`).
     #[inline]
     pub fn scores(&self, row: SparseRow<'_>, out: &mut [f32]) {
+        self.scores_of(row.indices.iter().copied().zip(row.values.iter().copied()), out);
+    }
+
+    /// Decision scores for `(feature, value)` pairs into `out` (length `n_classes`).
+    #[inline]
+    pub fn scores_of(&self, features: impl Iterator<Item = (u32, f32)>, out: &mut [f32]) {
         let k = self.n_classes();
         out.copy_from_slice(self.bias.as_slice().expect("bias is contiguous"));
         let w = self.weights.as_slice().expect("weights are standard layout");
-        for (&j, &x) in row.indices.iter().zip(row.values) {
+        for (j, x) in features {
             let wj = &w[j as usize * k..j as usize * k + k];
             for (o, &wv) in out.iter_mut().zip(wj) {
                 *o += x * wv;

@@ -212,14 +212,27 @@ fn word_run(s: &str) -> usize {
 }
 
 fn emoticon_at(s: &str) -> Option<usize> {
-    // The only emoticons that start with a letter are "t_t" and "xd": skip words early.
-    let b = s.as_bytes();
-    if b.first().is_some_and(u8::is_ascii_alphabetic)
-        && !(b.get(1) == Some(&b'_') || b.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"xd")))
-    {
+    // Most characters start no emoticon: a match on the first two bytes rules them out
+    // before the list is scanned (a test checks every emoticon passes it).
+    if !may_start_emoticon(s.as_bytes()) {
         return None;
     }
     EMOTICONS.iter().find(|e| starts_with_ci(s, e)).map(|e| e.len())
+}
+
+/// Whether `b` begins with the first two bytes of some emoticon (case-insensitive).
+fn may_start_emoticon(b: &[u8]) -> bool {
+    let (Some(&first), Some(&second)) = (b.first(), b.get(1)) else { return false };
+    matches!(
+        (first.to_ascii_lowercase(), second.to_ascii_lowercase()),
+        (b':', b'\'' | b'-' | b')' | b'(' | b'd' | b'p' | b'/' | b'|' | b'o')
+            | (b';', b'-' | b')' | b'd')
+            | (b'^', b'_' | b'^')
+            | (b'-' | b't', b'_')
+            | (b'=', b')' | b'(')
+            | (b'<', b'3')
+            | (b'x', b'd')
+    )
 }
 
 /// Shortens runs of one letter longer than three ("soooo" to "sooo").
@@ -249,6 +262,16 @@ fn squeeze_repeats(s: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_emoticon_passes_the_prefilter() {
+        for e in EMOTICONS {
+            assert!(may_start_emoticon(e.as_bytes()), "{e}");
+            assert!(may_start_emoticon(e.to_uppercase().as_bytes()), "{e}");
+            assert_eq!(emoticon_at(e), Some(e.len()), "{e}");
+        }
+        assert!(!may_start_emoticon(b"the") && !may_start_emoticon(b":") && !may_start_emoticon(b"-5"));
+    }
 
     fn toks(social: bool, text: &str) -> Vec<(String, TokenKind)> {
         let t = Tokenizer { social, normalizer: Normalizer { unicode: true, lowercase: true } };
