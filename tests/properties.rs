@@ -236,7 +236,7 @@ fn train(rows: &[(String, usize)], kind: ModelKind, features: FeatureConfig, tar
         params,
         metrics_json: "{}".into(),
     };
-    Classifier { featurizer, labels: (0..k).map(|i| format!("label-{i}")).collect(), model, info }
+    Classifier::new(featurizer, (0..k).map(|i| format!("label-{i}")).collect(), model, info)
 }
 
 fn feature_config() -> impl Strategy<Value = FeatureConfig> {

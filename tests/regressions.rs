@@ -165,7 +165,7 @@ fn model_bytes(hash_bits: u8, k: usize) -> Vec<u8> {
     };
     // `to_bytes` only reads the rows of known features, so 10 rows suffice here.
     let model = LinearModel { kind, weights: Array2::from_elem((10, k), 0.25), bias: Array1::zeros(k) };
-    to_bytes(&Classifier { featurizer, labels: (0..k).map(|i| format!("l{i}")).collect(), model, info })
+    to_bytes(&Classifier::new(featurizer, (0..k).map(|i| format!("l{i}")).collect(), model, info))
 }
 
 /// fuzz target `model_file`, mode 6 (structured), input

@@ -67,7 +67,7 @@ fn tiny(kind: ModelKind, rich: bool) -> Classifier {
         params,
         metrics_json: "{}".into(),
     };
-    Classifier { featurizer, labels: vec!["pos".into(), "neg".into()], model, info }
+    Classifier::new(featurizer, vec!["pos".into(), "neg".into()], model, info)
 }
 
 fn bases() -> &'static [Vec<u8>; 2] {
@@ -144,7 +144,7 @@ fn structured(spec: &[u8]) -> Option<Vec<u8>> {
         metrics_json: String::new(),
     };
     let labels = (0..k).map(|i| format!("l{i}")).collect();
-    Some(to_bytes(&Classifier { featurizer, labels, model: LinearModel { kind, weights, bias }, info }))
+    Some(to_bytes(&Classifier::new(featurizer, labels, LinearModel { kind, weights, bias }, info)))
 }
 
 fuzz_target!(|data: &[u8]| {

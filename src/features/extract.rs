@@ -4,7 +4,8 @@
 use super::config::{FeatureConfig, TargetMode};
 use super::featurizer::Doc;
 use super::hash::{combine, fnv1a64, fnv1a64_step, mix64};
-use crate::text::{Normalizer, StemCache, TextPipeline, Token, TokenKind};
+use super::words::{WordCache, WordStages};
+use crate::text::{NegationMarker, Normalizer, Token, TokenKind};
 
 const NS_WORD: u64 = 0x5752_4400;
 const NS_CHAR: u64 = 0x4348_4152;
@@ -22,14 +23,18 @@ const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
 /// Reusable buffers for extraction, one per thread.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    tokens: Vec<Token>,
+    pub(crate) tokens: Vec<Token>,
     token_hashes: Vec<u64>,
     hashes: Vec<u64>,
     indices: Vec<u32>,
     sort_buf: Vec<u32>,
     surface: String,
     bounds: Vec<usize>,
-    stems: StemCache,
+    words: WordCache,
+    /// Per token of the last document: opens a negation scope, feature hash, lexicon entry.
+    pub(crate) word_info: Vec<(bool, u64, Option<u32>)>,
+    /// Extra (lexicon) features of the last document, from `Featurizer::raw_one`.
+    pub(crate) extra: Vec<(u32, f32)>,
 }
 
 impl Scratch {
@@ -37,19 +42,52 @@ impl Scratch {
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
+
+    /// The extra (lexicon) features of the last document `Featurizer::raw_one` saw.
+    pub fn extra(&self) -> &[(u32, f32)] {
+        &self.extra
+    }
+
+    /// The lexicon entry each token of the last document starts, by token index.
+    pub(crate) fn lexicon_start(&self, i: usize) -> Option<u32> {
+        self.word_info[i].2
+    }
+}
+
+/// Runs the text stages on `text` into `s.tokens` through the per-word cache:
+/// the same tokens as [`crate::text::TextPipeline::analyze_into`], plus each
+/// token's feature hash and lexicon entry in `s.word_info`.
+fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
+    stages.pipeline.tokenize_into(text, &mut s.tokens);
+    s.words.bind(stages);
+    s.word_info.clear();
+    for tok in &mut s.tokens {
+        let info = if tok.kind == TokenKind::Word {
+            s.words.apply(stages, &mut tok.text)
+        } else {
+            let (hash, lexicon) = stages.plain(&tok.text);
+            (false, hash, lexicon)
+        };
+        s.word_info.push(info);
+    }
+    if stages.pipeline.config().negation {
+        let info = &s.word_info;
+        NegationMarker.mark_by(&mut s.tokens, |i, _| info[i].0);
+    }
 }
 
 /// Extracts raw counts for one document into `out` (sorted by index).
 pub(crate) fn raw_counts(
     config: &FeatureConfig,
     mode: TargetMode,
-    pipeline: &TextPipeline,
+    stages: &WordStages<'_>,
     doc: &Doc<'_>,
     s: &mut Scratch,
     out: &mut Vec<(u32, f32)>,
 ) {
     let (text, target) = (doc.text, doc.target);
-    pipeline.analyze_into(text, &mut s.tokens, &mut s.stems);
+    analyze(stages, text, s);
+    let pipeline = stages.pipeline;
     let masking = mode == TargetMode::Mask;
     let span = target.filter(|_| masking).and_then(|t| t.locate(text));
     let holder_span = doc
@@ -64,7 +102,7 @@ pub(crate) fn raw_counts(
     let mut target_pos = None;
     let mut holder_pos = None;
     let overlaps = |tok: &Token, sp: Option<(usize, usize)>| sp.is_some_and(|(a, b)| tok.start < b && tok.end > a);
-    for tok in &s.tokens {
+    for (tok, &(_, h, _)) in s.tokens.iter().zip(&s.word_info) {
         if overlaps(tok, span) {
             if target_pos.is_none() {
                 target_pos = Some(s.token_hashes.len());
@@ -79,7 +117,6 @@ pub(crate) fn raw_counts(
             }
             continue;
         }
-        let h = fnv1a64(seed, tok.text.as_bytes());
         s.token_hashes.push(if tok.negated { h ^ NEGATED } else { h });
     }
     for n in 1..=config.word_ngrams {
@@ -138,6 +175,7 @@ pub(crate) fn raw_counts(
     s.indices.extend(s.hashes.iter().map(|&h| (mix64(h) >> shift) as u32));
     radix_sort(&mut s.indices, &mut s.sort_buf, config.hash_bits);
     out.clear();
+    out.reserve(s.indices.len());
     for &i in &s.indices {
         match out.last_mut() {
             Some((last, c)) if *last == i => *c += 1.0,
@@ -208,14 +246,37 @@ fn char_ngrams(seed: u64, word: &str, lo: usize, hi: usize, bounds: &mut Vec<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::words::next_id;
     use crate::features::TargetRef;
-    use crate::text::TextConfig;
+    use crate::text::{TextConfig, TextPipeline};
 
     fn count(config: &FeatureConfig, mode: TargetMode, text: &str, target: Option<TargetRef<'_>>) -> Vec<(u32, f32)> {
         let pipeline = TextPipeline::new(TextConfig::default());
+        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
         let mut out = Vec::new();
-        raw_counts(config, mode, &pipeline, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out);
+        raw_counts(config, mode, &stages, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out);
         out
+    }
+
+    #[test]
+    fn cached_analysis_matches_the_text_pipeline() {
+        let pipeline = TextPipeline::new(TextConfig::default());
+        let lexicon =
+            crate::features::Lexicon::parse_tsv("l", "love\tpos\t1\ncast doubt on\tneg\t1\n:)\tpos\t1\n").unwrap();
+        let matcher = crate::features::LexiconMatcher::new(&lexicon, &pipeline);
+        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: Some(&matcher), seed: 7 };
+        let mut s = Scratch::default();
+        let text = "They LOVED it :) but didn't love the plan; Ankara cast doubts on it. #Great @bob https://x.y";
+        for _ in 0..2 {
+            analyze(&stages, text, &mut s);
+            let expect = pipeline.analyze(text);
+            assert_eq!(s.tokens, expect, "cold and warm cache");
+            for (tok, &(_, hash, start)) in s.tokens.iter().zip(&s.word_info) {
+                assert_eq!(hash, fnv1a64(7, tok.text.as_bytes()), "{}", tok.text);
+                assert_eq!(start, matcher.lookup(&tok.text), "{}", tok.text);
+            }
+            assert!(s.tokens.iter().any(|t| t.negated) && s.word_info.iter().filter(|w| w.2.is_some()).count() >= 3);
+        }
     }
 
     #[test]
@@ -248,7 +309,8 @@ mod tests {
                 holder: Some(TargetRef { name: holder, span: None }),
             };
             let mut out = Vec::new();
-            raw_counts(&config, TargetMode::Mask, &pipeline, &doc, &mut Scratch::default(), &mut out);
+            let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
+            raw_counts(&config, TargetMode::Mask, &stages, &doc, &mut Scratch::default(), &mut out);
             out
         };
         let a = run("Russia praised the truce", "Russia", "the truce");

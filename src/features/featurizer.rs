@@ -10,6 +10,7 @@ use super::parallel::map_chunks;
 use super::sparse::SparseRecords;
 use super::target::TargetRef;
 use super::weighting::Weights;
+use super::words::{next_id, WordStages};
 use crate::text::{TextConfig, TextPipeline};
 
 /// One document to featurise.
@@ -37,6 +38,8 @@ pub struct Featurizer {
     config: FeatureConfig,
     weights: Weights,
     lexicon: Option<LexiconMatcher>,
+    /// Identity for per-thread word caches (see `words`).
+    id: u64,
 }
 
 /// The serialisable form of a [`Featurizer`]: settings plus the weights of the
@@ -71,12 +74,14 @@ impl Featurizer {
         let pipeline = TextPipeline::new(text);
         let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
         let base = config.hash_dim() as u32;
+        let id = next_id();
+        let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), seed: config.hash_seed };
         let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
             let mut counts = Vec::new();
-            raw_counts(&config, config.target, &pipeline, d, s, &mut counts);
+            raw_counts(&config, config.target, &stages, d, s, &mut counts);
             let mut extra = Vec::new();
             if let Some(m) = &lexicon {
-                m.features(s.tokens(), base, &mut extra);
+                m.features(s.tokens(), |i| s.lexicon_start(i), base, &mut extra);
             }
             (counts, extra)
         });
@@ -95,7 +100,7 @@ impl Featurizer {
             },
         );
         let records = SparseRecords::from_rows(config.dim(), &rows);
-        Ok((Self { pipeline, config, weights, lexicon }, records))
+        Ok((Self { pipeline, config, weights, lexicon, id }, records))
     }
 
     /// The feature settings (target mode resolved).
@@ -120,11 +125,32 @@ impl Featurizer {
 
     /// Featurises one document into `out` (sorted `(index, value)` pairs).
     pub fn transform_one(&self, doc: Doc<'_>, scratch: &mut Scratch, out: &mut Vec<(u32, f32)>) {
-        raw_counts(&self.config, self.config.target, &self.pipeline, &doc, scratch, out);
+        self.raw_one(doc, scratch, out);
         self.weights.apply(&self.config, out);
+        out.extend_from_slice(scratch.extra());
+    }
+
+    /// The parts of [`Featurizer::transform_one`] before weighting: raw counts of
+    /// the hashed features (sorted) into `counts`, for [`Weights::apply`], and the
+    /// extra (lexicon) features, which are final, into [`Scratch::extra`].
+    pub fn raw_one(&self, doc: Doc<'_>, scratch: &mut Scratch, counts: &mut Vec<(u32, f32)>) {
+        let stages = WordStages {
+            id: self.id,
+            pipeline: &self.pipeline,
+            lexicon: self.lexicon.as_ref(),
+            seed: self.config.hash_seed,
+        };
+        raw_counts(&self.config, self.config.target, &stages, &doc, scratch, counts);
+        scratch.extra.clear();
         if let Some(m) = &self.lexicon {
-            m.features(scratch.tokens(), self.config.hash_dim() as u32, out);
+            let base = self.config.hash_dim() as u32;
+            m.features(&scratch.tokens, |i| scratch.word_info[i].2, base, &mut scratch.extra);
         }
+    }
+
+    /// The fitted feature weights.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
     }
 
     /// Featurises many documents on up to `threads` threads.
@@ -177,7 +203,7 @@ impl Featurizer {
         let weights = Weights { idf: spread(&idf), nb: nb.as_deref().map(spread) };
         let pipeline = TextPipeline::new(text);
         let lexicon = features.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
-        Ok(Self { pipeline, config: features, weights, lexicon })
+        Ok(Self { pipeline, config: features, weights, lexicon, id: next_id() })
     }
 }
 

@@ -8,9 +8,9 @@ use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{FnvHasher, TextPipeline, Token};
+use crate::text::{TextPipeline, Token, WordHasher};
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// Features per lexicon class.
 pub const FEATURES_PER_CLASS: usize = 4;
@@ -118,8 +118,9 @@ impl Lexicon {
 /// matches the stemmed token "love").
 #[derive(Debug, Clone, Default)]
 pub struct LexiconMatcher {
-    /// Every term's first token: one look-up per token finds both kinds of match.
-    map: FastMap<String, Starts>,
+    /// Every term's first token → its entry in `starts`: one look-up per token finds both kinds of match.
+    map: FastMap<String, u32>,
+    starts: Vec<Starts>,
     n_classes: usize,
 }
 
@@ -150,19 +151,24 @@ impl LexiconMatcher {
     /// such as "not credible" keep their words); later entries win.
     pub fn new(lexicon: &Lexicon, pipeline: &TextPipeline) -> Self {
         let plain = TextPipeline::new(crate::text::TextConfig { negation: false, ..pipeline.config().clone() });
-        let mut map: FastMap<String, Starts> = FastMap::default();
+        let mut map: FastMap<String, u32> = FastMap::default();
+        let mut starts: Vec<Starts> = Vec::new();
         for e in &lexicon.entries {
             let toks: Vec<String> = plain.analyze(&e.term).into_iter().map(|t| t.text).collect();
-            match toks.as_slice() {
-                [] => {}
-                [one] => map.entry(one.clone()).or_default().word = Some((e.class, e.strength)),
-                [first, ..] => map.entry(first.clone()).or_default().phrases.push((toks.clone(), e.class, e.strength)),
+            let Some(first) = toks.first() else { continue };
+            let at = *map.entry(first.clone()).or_insert_with(|| {
+                starts.push(Starts::default());
+                starts.len() as u32 - 1
+            }) as usize;
+            match toks.len() {
+                1 => starts[at].word = Some((e.class, e.strength)),
+                _ => starts[at].phrases.push((toks, e.class, e.strength)),
             }
         }
-        for starts in map.values_mut() {
-            starts.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        for s in &mut starts {
+            s.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         }
-        Self { map, n_classes: lexicon.classes.len() }
+        Self { map, starts, n_classes: lexicon.classes.len() }
     }
 
     /// Every match in `tokens`, longest phrase first at each position, without overlaps.
@@ -172,11 +178,27 @@ impl LexiconMatcher {
         out
     }
 
+    /// The terms that start with `word`, as an index for [`LexiconMatcher::for_each_hit_by`]
+    /// (stable for this matcher, so callers may cache it per word).
+    pub fn lookup(&self, word: &str) -> Option<u32> {
+        self.map.get(word).copied()
+    }
+
     /// Calls `f` with every match, as [`LexiconMatcher::hits`] lists them, without allocating.
-    pub fn for_each_hit(&self, tokens: &[Token], mut f: impl FnMut(LexiconHit)) {
+    pub fn for_each_hit(&self, tokens: &[Token], f: impl FnMut(LexiconHit)) {
+        self.for_each_hit_by(tokens, |i| self.lookup(&tokens[i].text), f);
+    }
+
+    /// [`LexiconMatcher::for_each_hit`] with each token's [`LexiconMatcher::lookup`] given by `start_of(i)`.
+    pub fn for_each_hit_by(
+        &self,
+        tokens: &[Token],
+        start_of: impl Fn(usize) -> Option<u32>,
+        mut f: impl FnMut(LexiconHit),
+    ) {
         let mut i = 0;
         while i < tokens.len() {
-            let Some(starts) = self.map.get(&tokens[i].text) else {
+            let Some(starts) = start_of(i).and_then(|at| self.starts.get(at as usize)) else {
                 i += 1;
                 continue;
             };
@@ -196,15 +218,22 @@ impl LexiconMatcher {
         }
     }
 
-    /// Appends the lexicon features of `tokens` at indices `base..`.
-    pub fn features(&self, tokens: &[Token], base: u32, out: &mut Vec<(u32, f32)>) {
+    /// Appends the lexicon features of `tokens` at indices `base..`; `start_of(i)` is
+    /// token `i`'s [`LexiconMatcher::lookup`].
+    pub fn features(
+        &self,
+        tokens: &[Token],
+        start_of: impl Fn(usize) -> Option<u32>,
+        base: u32,
+        out: &mut Vec<(u32, f32)>,
+    ) {
         if self.n_classes == 0 {
             return;
         }
         let mut plain = [0f32; 32];
         let mut negated = [0f32; 32];
         let mut last = None;
-        self.for_each_hit(tokens, |hit| {
+        self.for_each_hit_by(tokens, start_of, |hit| {
             let c = usize::from(hit.class);
             if tokens[hit.start].negated {
                 negated[c] += hit.strength;
@@ -246,7 +275,8 @@ mod tests {
         let pipeline = TextPipeline::new(TextConfig::default());
         let m = LexiconMatcher::new(&lex, &pipeline);
         let mut out = Vec::new();
-        m.features(&pipeline.analyze("I love it :) but not the awful end"), 100, &mut out);
+        let toks = pipeline.analyze("I love it :) but not the awful end");
+        m.features(&toks, |i| m.lookup(&toks[i].text), 100, &mut out);
         let positive_sum = (1.0f32 + 0.5 + 1.0).ln();
         assert_eq!(out[0], (100, positive_sum));
         // "awful" is inside the negation scope of "not".

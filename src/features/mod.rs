@@ -11,6 +11,7 @@ mod parallel;
 mod sparse;
 mod target;
 mod weighting;
+mod words;
 
 pub use config::{FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;

@@ -4,8 +4,11 @@
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
+use std::sync::OnceLock;
+
 use super::linear::{argmax, softmax, LinearModel};
 use super::params::LinearValidParams;
+use super::table::PredictTable;
 use crate::features::{map_chunks, Doc, Featurizer, Scratch};
 
 /// Provenance stored with a model.
@@ -33,6 +36,10 @@ pub struct Prediction {
 }
 
 /// Featurizer, labels and weights: everything needed to classify text.
+///
+/// The first prediction builds a table that interleaves the feature weighting
+/// with the class weights (see `table`); change `featurizer` or `model` only
+/// before predicting.
 #[derive(Debug)]
 pub struct Classifier {
     /// Text and feature stages, with fitted weights.
@@ -43,6 +50,7 @@ pub struct Classifier {
     pub model: LinearModel,
     /// Provenance.
     pub info: ModelInfo,
+    table: OnceLock<Option<PredictTable>>,
 }
 
 /// Per-thread buffers for [`Classifier::predict_into`].
@@ -50,13 +58,28 @@ pub struct Classifier {
 pub struct PredictScratch {
     features: Scratch,
     row: Vec<(u32, f32)>,
+    scored: Vec<(usize, f32)>,
 }
 
 impl Classifier {
+    /// A classifier from its parts.
+    pub fn new(featurizer: Featurizer, labels: Vec<String>, model: LinearModel, info: ModelInfo) -> Self {
+        Self { featurizer, labels, model, info, table: OnceLock::new() }
+    }
+
     /// Classifies one document, writing per-label probabilities into `probs`.
     pub fn predict_into(&self, doc: Doc<'_>, s: &mut PredictScratch, probs: &mut [f32]) -> usize {
-        self.featurizer.transform_one(doc, &mut s.features, &mut s.row);
-        self.model.scores_of(s.row.iter().copied(), probs);
+        let bias = self.model.bias.as_slice().expect("bias is contiguous");
+        match self.table.get_or_init(|| PredictTable::build(&self.featurizer, &self.model)) {
+            Some(table) => {
+                self.featurizer.raw_one(doc, &mut s.features, &mut s.row);
+                table.scores(&s.row, s.features.extra(), bias, &mut s.scored, probs);
+            }
+            None => {
+                self.featurizer.transform_one(doc, &mut s.features, &mut s.row);
+                self.model.scores_of(s.row.iter().copied(), probs);
+            }
+        }
         softmax(probs);
         argmax(probs)
     }

@@ -135,7 +135,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
     }
     let weights = Array2::from_shape_vec((featurizer.dim(), k), dense).expect("shape matches");
     let model = LinearModel { kind: p.kind, weights, bias: Array1::from(p.bias) };
-    Ok(Classifier { featurizer, labels: p.labels, model, info: p.info })
+    Ok(Classifier::new(featurizer, p.labels, model, p.info))
 }
 
 /// Loads and validates a model file.
@@ -198,7 +198,7 @@ mod tests {
             params,
             metrics_json: "{}".into(),
         };
-        Classifier { featurizer, labels: vec!["pos".into(), "neg".into()], model, info }
+        Classifier::new(featurizer, vec!["pos".into(), "neg".into()], model, info)
     }
 
     #[test]

@@ -59,7 +59,18 @@ pub fn fit(
     sample_weight: &[f32],
     n_classes: usize,
 ) -> LinearModel {
-    let (n, dim, k) = (y.len(), x.matrix().cols(), n_classes);
+    // A constant class count lets the compiler unroll the per-feature loops.
+    match n_classes {
+        2 => fit_k(params, x, y, sample_weight, 2),
+        3 => fit_k(params, x, y, sample_weight, 3),
+        4 => fit_k(params, x, y, sample_weight, 4),
+        k => fit_k(params, x, y, sample_weight, k),
+    }
+}
+
+#[inline(always)]
+fn fit_k(params: &LinearValidParams, x: &SparseRecords, y: &[usize], sample_weight: &[f32], k: usize) -> LinearModel {
+    let (n, dim) = (y.len(), x.matrix().cols());
     let data = Compact::new(x);
     let cols = data.columns.len();
     let lambda = 1.0 / (f64::from(params.c) * n as f64);
@@ -104,12 +115,15 @@ pub fn fit(
             let step = (eta / scale) as f32;
             for (&j, &xv) in indices.iter().zip(values) {
                 let at = j as usize * k..j as usize * k + k;
-                let (wj, uj) = (&mut v[at.clone()], &mut u[at]);
-                for ((wv, uv), &g) in wj.iter_mut().zip(uj).zip(&z) {
-                    let delta = -step * g * xv;
-                    *wv += delta;
+                let wj = &mut v[at.clone()];
+                for (wv, &g) in wj.iter_mut().zip(&z) {
+                    *wv -= step * g * xv;
+                }
+                if averaging {
                     // Keeps `sum_scale * v - u` equal to the sum of past weights.
-                    *uv += sum_scale * f64::from(delta);
+                    for (uv, &g) in u[at].iter_mut().zip(&z) {
+                        *uv -= sum_scale * f64::from(step * g * xv);
+                    }
                 }
             }
             for (bc, &g) in b.iter_mut().zip(&z) {

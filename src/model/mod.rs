@@ -10,6 +10,7 @@ mod linear;
 mod logreg;
 mod params;
 mod svm;
+mod table;
 
 pub use classifier::{Classifier, ModelInfo, PredictScratch, Prediction};
 pub use error::ModelError;

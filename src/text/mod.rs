@@ -15,6 +15,6 @@ pub use negation::NegationMarker;
 pub use normalize::{normalize, Normalizer};
 pub use pipeline::{TextConfig, TextPipeline};
 pub use sentences::{split_sentences, SentenceSpan};
-pub use stem::{FnvHasher, StemCache, StemLanguage, Stemmer};
+pub use stem::{StemCache, StemLanguage, Stemmer, WordHasher};
 pub use token::{Token, TokenKind};
 pub use tokenize::Tokenizer;

@@ -37,11 +37,17 @@ impl NegationMarker {
 
     /// Sets [`Token::negated`] on every token inside a negation scope.
     pub fn mark(&self, tokens: &mut [Token]) {
+        self.mark_by(tokens, |_, tok| tok.kind == TokenKind::Word && Self::is_negator(&tok.text));
+    }
+
+    /// [`NegationMarker::mark`] with the negators already known: `is_negator(i, token)`
+    /// says whether token `i` opens a scope (for callers that cache it per word).
+    pub fn mark_by(&self, tokens: &mut [Token], mut is_negator: impl FnMut(usize, &Token) -> bool) {
         let mut active = false;
-        for tok in tokens {
+        for (i, tok) in tokens.iter_mut().enumerate() {
             if tok.kind.is_clause_break(&tok.text) {
                 active = false;
-            } else if tok.kind == TokenKind::Word && Self::is_negator(&tok.text) {
+            } else if is_negator(i, tok) {
                 active = true;
             } else if active {
                 tok.negated = true;

@@ -66,6 +66,17 @@ impl TextPipeline {
         }
     }
 
+    /// The first stage only: tokenises (and normalises) `text` into `out`, for
+    /// callers that run the later stages themselves with a per-word cache.
+    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        self.tokenizer.tokenize_into(text, out);
+    }
+
+    /// The stem of one normalised word, or `None` when stemming is off or leaves it unchanged.
+    pub fn stem_word(&self, word: &str) -> Option<String> {
+        self.stemmer.as_ref().and_then(|s| s.stem(word))
+    }
+
     /// Runs every enabled stage on `text`.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();

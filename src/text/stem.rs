@@ -131,21 +131,42 @@ impl Stemmer {
     }
 }
 
-/// FNV-1a as a `Hasher` for the in-memory stem cache (short keys, no persistence).
+/// A fast `Hasher` for short in-memory keys such as words (the stem cache, lexicon
+/// look-ups): FxHash's rotate-xor-multiply over 8-byte chunks. Never persisted.
 #[derive(Default)]
-pub struct FnvHasher(u64);
+pub struct WordHasher(u64);
 
-impl Hasher for FnvHasher {
+const WORD_HASH_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(WORD_HASH_K);
+    }
+}
+
+impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("chunks of 8")));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
     }
 }
 
@@ -153,7 +174,7 @@ impl Hasher for FnvHasher {
 /// stage; words repeat, so most look-ups hit). Cleared when full.
 #[derive(Default)]
 pub struct StemCache {
-    map: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<FnvHasher>>,
+    map: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<WordHasher>>,
 }
 
 impl std::fmt::Debug for StemCache {

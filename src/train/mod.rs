@@ -106,7 +106,7 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
         params,
         metrics_json: String::new(),
     };
-    let classifier = Classifier { featurizer, labels: splits.labels.clone(), model, info };
+    let classifier = Classifier::new(featurizer, splits.labels.clone(), model, info);
     progress.stage("evaluating", None);
     let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
         let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
