@@ -11,11 +11,33 @@ use super::hash::fnv1a64;
 use super::lexicon::LexiconMatcher;
 use crate::text::{NegationMarker, TextPipeline, WordHasher};
 
+/// Longest word (and stem) kept in the cache, in bytes; longer words are analysed each time.
+const INLINE: usize = 15;
+
+/// Up to [`INLINE`] bytes stored in place, so a look-up follows no pointer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Inline {
+    len: u8,
+    bytes: [u8; INLINE],
+}
+
+impl Inline {
+    fn new(s: &str) -> Option<Self> {
+        let mut bytes = [0u8; INLINE];
+        bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(Self { len: s.len() as u8, bytes })
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("built from a str")
+    }
+}
+
 /// What one normalised word becomes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct WordInfo {
     /// The stem, when it differs from the word.
-    stem: Option<Box<str>>,
+    stem: Option<Inline>,
     /// The word opens a negation scope.
     negator: bool,
     /// Feature hash of the stemmed form.
@@ -43,10 +65,15 @@ impl WordStages<'_> {
         (fnv1a64(self.seed, text.as_bytes()), self.lexicon.and_then(|m| m.lookup(text)))
     }
 
-    fn info(&self, word: &str) -> WordInfo {
-        let stem = self.pipeline.stem_word(word);
-        let (hash, lexicon) = self.plain(stem.as_deref().unwrap_or(word));
-        WordInfo { stem: stem.map(Into::into), negator: NegationMarker::is_negator(word), hash, lexicon }
+    /// Stems `word` in place and returns whether it opens a negation scope, its
+    /// feature hash and its lexicon entry (uncached).
+    fn analyze(&self, word: &mut String) -> (bool, u64, Option<u32>) {
+        let negator = NegationMarker::is_negator(word);
+        if let Some(stem) = self.pipeline.stem_word(word) {
+            *word = stem;
+        }
+        let (hash, lexicon) = self.plain(word);
+        (negator, hash, lexicon)
     }
 }
 
@@ -61,7 +88,7 @@ pub(crate) fn next_id() -> u64 {
 #[derive(Default)]
 pub(crate) struct WordCache {
     owner: u64,
-    map: HashMap<Box<str>, WordInfo, BuildHasherDefault<WordHasher>>,
+    map: HashMap<Inline, WordInfo, BuildHasherDefault<WordHasher>>,
 }
 
 impl std::fmt::Debug for WordCache {
@@ -85,24 +112,24 @@ impl WordCache {
     /// Replaces the normalised word in `word` by its stem and returns whether it
     /// opens a negation scope, its feature hash and its lexicon entry.
     pub fn apply(&mut self, stages: &WordStages<'_>, word: &mut String) -> (bool, u64, Option<u32>) {
-        if let Some(info) = self.map.get(word.as_str()) {
-            return Self::use_info(info, word);
+        let Some(key) = Inline::new(word) else {
+            return stages.analyze(word);
+        };
+        if let Some(info) = self.map.get(&key) {
+            if let Some(stem) = &info.stem {
+                word.clear();
+                word.push_str(stem.as_str());
+            }
+            return (info.negator, info.hash, info.lexicon);
         }
-        if self.map.len() >= Self::CAPACITY {
-            self.map.clear();
+        let (negator, hash, lexicon) = stages.analyze(word);
+        let stem = if word.as_str() == key.as_str() { None } else { Inline::new(word) };
+        if stem.is_some() || word.as_str() == key.as_str() {
+            if self.map.len() >= Self::CAPACITY {
+                self.map.clear();
+            }
+            self.map.insert(key, WordInfo { stem, negator, hash, lexicon });
         }
-        let info = stages.info(word);
-        let key: Box<str> = word.as_str().into();
-        let out = Self::use_info(&info, word);
-        self.map.insert(key, info);
-        out
-    }
-
-    fn use_info(info: &WordInfo, word: &mut String) -> (bool, u64, Option<u32>) {
-        if let Some(stem) = &info.stem {
-            word.clear();
-            word.push_str(stem);
-        }
-        (info.negator, info.hash, info.lexicon)
+        (negator, hash, lexicon)
     }
 }
