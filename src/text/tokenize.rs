@@ -49,7 +49,7 @@ impl Tokenizer {
             if b.is_ascii_alphabetic()
                 && !(self.social && matches!(b | 0x20, b'h' | b'w' | b'x' | b't') && !self.plain_t(bytes, i))
             {
-                let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                let run = alpha_run(&bytes[i..]);
                 if matches!(
                     bytes.get(i + run),
                     None | Some(b' ' | b'\n' | b'\t' | b',' | b'!' | b'?' | b';' | b':' | b')' | b'"')
@@ -183,6 +183,28 @@ impl Tokenizer {
     }
 }
 
+/// Length of the run of ASCII letters that starts `b`, eight bytes at a time:
+/// most words end inside the first word-sized chunk, so the loop exit is predictable.
+fn alpha_run(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = b.get(n..n + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // Per byte, with no carry between bytes: fold case, then test 'a' <= b <= 'z' on 7 bits.
+        let lower = (x | (0x20 * ONES)) & !HIGH;
+        let at_least_a = (lower + (0x80 - u64::from(b'a')) * ONES) & HIGH;
+        let past_z = (lower + (0x80 - u64::from(b'z') - 1) * ONES) & HIGH;
+        let letters = at_least_a & !past_z & !(x & HIGH);
+        let stops = !letters & HIGH;
+        if stops != 0 {
+            return n + (stops.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + b[n..].iter().take_while(|c| c.is_ascii_alphabetic()).count()
+}
+
 /// The next slot of `out` (reusing its string buffer, cleared), set to span `start..end`.
 fn next_token<'a>(out: &'a mut Vec<Token>, n: &mut usize, start: usize, end: usize, kind: TokenKind) -> &'a mut Token {
     if *n == out.len() {
@@ -262,6 +284,28 @@ fn squeeze_repeats(s: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alpha_run_matches_a_byte_loop() {
+        let mut state = 7u64;
+        let alphabet = b"aZ@[`{09 \xc3\xa9.'_zAqQ\x7f\x80";
+        for len in 0..40 {
+            for _ in 0..200 {
+                let b: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                let expect = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                assert_eq!(alpha_run(&b), expect, "{b:?}");
+            }
+        }
+        assert_eq!(alpha_run(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!"), 52);
+        for b in 0..=255u8 {
+            assert_eq!(alpha_run(&[b; 9]) > 0, b.is_ascii_alphabetic(), "{b}");
+        }
+    }
 
     #[test]
     fn every_emoticon_passes_the_prefilter() {
