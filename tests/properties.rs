@@ -344,7 +344,7 @@ fn run_batch(paths: &[PathBuf], threads: usize, batch_size: usize) -> Vec<String
         batch_size,
         max_record_bytes: RecordReader::DEFAULT_MAX_BYTES,
     };
-    let processor = SentenceClassifier { classifier: batch_model(), top_k: 2, with_text: true };
+    let processor = SentenceClassifier::new(batch_model(), 2, true);
     let mut out = Vec::new();
     {
         let mut sink = JsonlSink::new(Box::new(&mut out));

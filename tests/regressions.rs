@@ -100,12 +100,12 @@ impl Processor for Echo {
 
     fn scratch(&self) {}
 
-    fn process(&self, _: &mut (), _: &str, item: &Example) -> Vec<Record> {
-        vec![Record { fields: vec![("text", serde_json::json!(item.text))] }]
+    fn process(&self, _: &mut (), _: &std::sync::Arc<str>, item: &Example) -> Vec<Record> {
+        vec![Record { fields: vec![("text", serde_json::json!(item.text).into())] }]
     }
 
     fn error(&self, error: &DataError) -> Record {
-        Record { fields: vec![("error", serde_json::json!(format!("{:?}", error.kind)))] }
+        Record { fields: vec![("error", serde_json::json!(format!("{:?}", error.kind)).into())] }
     }
 }
 

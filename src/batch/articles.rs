@@ -8,7 +8,9 @@ use super::sentences::error_record;
 use crate::data::{DataError, Example};
 use crate::model::PredictScratch;
 use crate::news::ArticleTagger;
-use crate::output::Record;
+use std::sync::Arc;
+
+use crate::output::{Field, Record};
 
 /// Columns of article rows.
 pub const ARTICLE_COLUMNS: [&str; 9] =
@@ -60,7 +62,7 @@ impl Processor for ArticleProcessor<'_> {
         PredictScratch::default()
     }
 
-    fn process(&self, scratch: &mut PredictScratch, source: &str, e: &Example) -> Vec<Record> {
+    fn process(&self, scratch: &mut PredictScratch, source: &Arc<str>, e: &Example) -> Vec<Record> {
         let article = e.id.clone().unwrap_or_else(|| format!("{source}:{}", e.line));
         if self.per_sentence {
             let analysis = self.tagger.analyze(&e.text, scratch);
@@ -77,19 +79,19 @@ impl Processor for ArticleProcessor<'_> {
                     };
                     Record {
                         fields: vec![
-                            ("article", json!(article)),
-                            ("sentence", json!(l.sentence)),
-                            ("actor", json!(self.tagger.gazetteer().display_name(&l.actor))),
-                            ("code", code(&l.country)),
-                            ("holder", json!(l.holder_text)),
-                            ("target", json!(analysis.events[l.event])),
-                            ("stance", json!(stance)),
-                            ("supportive", json!(round(l.supportive))),
-                            ("skeptical", json!(round(l.skeptical))),
-                            ("neutral", json!(round(l.neutral))),
-                            ("link", json!(round(l.link))),
-                            ("text", json!(analysis.sentences[l.sentence])),
-                            ("error", Value::Null),
+                            ("article", json!(article).into()),
+                            ("sentence", json!(l.sentence).into()),
+                            ("actor", json!(self.tagger.gazetteer().display_name(&l.actor)).into()),
+                            ("code", code(&l.country).into()),
+                            ("holder", json!(l.holder_text).into()),
+                            ("target", json!(analysis.events[l.event]).into()),
+                            ("stance", json!(stance).into()),
+                            ("supportive", json!(round(l.supportive)).into()),
+                            ("skeptical", json!(round(l.skeptical)).into()),
+                            ("neutral", json!(round(l.neutral)).into()),
+                            ("link", json!(round(l.link)).into()),
+                            ("text", json!(analysis.sentences[l.sentence]).into()),
+                            ("error", Field::NULL),
                         ],
                     }
                 })
@@ -100,20 +102,20 @@ impl Processor for ArticleProcessor<'_> {
             .into_iter()
             .map(|row| Record {
                 fields: vec![
-                    ("article", json!(article)),
-                    ("actor", json!(row.actor_name)),
-                    ("code", code(&row.country)),
+                    ("article", json!(article).into()),
+                    ("actor", json!(row.actor_name).into()),
+                    ("code", code(&row.country).into()),
                     (
                         "actor_code",
                         if row.country.is_empty() {
-                            Value::Null
+                            Field::NULL
                         } else {
-                            json!(format!("{} {}", row.country, row.sector))
+                            json!(format!("{} {}", row.country, row.sector)).into()
                         },
                     ),
-                    ("event", json!(row.event)),
-                    ("stance", json!(row.verdict.as_str())),
-                    ("confidence", json!(round(row.confidence))),
+                    ("event", json!(row.event).into()),
+                    ("stance", json!(row.verdict.as_str()).into()),
+                    ("confidence", json!(round(row.confidence)).into()),
                     (
                         "evidence",
                         Value::Array(
@@ -121,9 +123,10 @@ impl Processor for ArticleProcessor<'_> {
                                 .iter()
                                 .map(|e| json!({"sentence": e.sentence, "score": round(e.score)}))
                                 .collect(),
-                        ),
+                        )
+                        .into(),
                     ),
-                    ("error", Value::Null),
+                    ("error", Field::NULL),
                 ],
             })
             .collect()

@@ -4,6 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
 use crate::features::map_chunks_with;
@@ -50,7 +51,7 @@ pub trait Processor: Sync {
     /// A fresh scratch state.
     fn scratch(&self) -> Self::Scratch;
     /// The records for one item read from `source`.
-    fn process(&self, scratch: &mut Self::Scratch, source: &str, item: &Example) -> Vec<Record>;
+    fn process(&self, scratch: &mut Self::Scratch, source: &Arc<str>, item: &Example) -> Vec<Record>;
     /// The record reporting a bad item.
     fn error(&self, error: &DataError) -> Record;
 }
@@ -111,7 +112,7 @@ pub fn run<P: Processor>(
     skip: u64,
     checkpoint: &mut dyn FnMut(&BatchSummary) -> std::io::Result<()>,
 ) -> std::io::Result<BatchSummary> {
-    let names: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<Arc<str>> = opts.inputs.iter().map(|p| Arc::from(p.display().to_string())).collect();
     let mut summary = BatchSummary::default();
     let mut seen = 0u64;
     let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size);
@@ -138,7 +139,7 @@ pub fn run<P: Processor>(
 fn flush<P: Processor>(
     processor: &P,
     opts: &BatchOptions,
-    names: &[String],
+    names: &[Arc<str>],
     batch: &mut Vec<Item>,
     states: &mut Vec<P::Scratch>,
     sink: &mut dyn Sink,

@@ -1,12 +1,14 @@
 //! Sentence (row) classification with a model from `stance-train`.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::engine::Processor;
 use crate::data::{DataError, Example};
 use crate::features::{Doc, TargetRef};
 use crate::model::{Classifier, PredictScratch};
-use crate::output::Record;
+use crate::output::{Field, Record};
 
 /// Output columns of sentence classification, in order.
 pub const SENTENCE_COLUMNS: [&str; 8] = ["source", "line", "id", "label", "score", "top", "text", "error"];
@@ -14,12 +16,19 @@ pub const SENTENCE_COLUMNS: [&str; 8] = ["source", "line", "id", "label", "score
 /// Classifies each item with a classifier.
 #[derive(Debug)]
 pub struct SentenceClassifier<'a> {
-    /// The model.
-    pub classifier: &'a Classifier,
-    /// Labels (with probabilities) to report per record.
-    pub top_k: usize,
-    /// Copy the text into each record.
-    pub with_text: bool,
+    classifier: &'a Classifier,
+    labels: Vec<Arc<str>>,
+    top_k: usize,
+    with_text: bool,
+}
+
+impl<'a> SentenceClassifier<'a> {
+    /// Classifies with `classifier`, reporting the `top_k` best labels with their
+    /// probabilities, and copying each text into its record when `with_text`.
+    pub fn new(classifier: &'a Classifier, top_k: usize, with_text: bool) -> Self {
+        let labels = classifier.labels.iter().map(|l| Arc::from(l.as_str())).collect();
+        Self { classifier, labels, top_k, with_text }
+    }
 }
 
 fn round(p: f32) -> f64 {
@@ -37,7 +46,7 @@ pub fn error_record(columns: &[&'static str], error: &DataError) -> Record {
                 "error" => json!(error.to_string()),
                 _ => Value::Null,
             };
-            (c, v)
+            (c, v.into())
         })
         .collect();
     Record { fields }
@@ -50,9 +59,8 @@ impl Processor for SentenceClassifier<'_> {
         PredictScratch::default()
     }
 
-    fn process(&self, scratch: &mut PredictScratch, source: &str, e: &Example) -> Vec<Record> {
-        let labels = &self.classifier.labels;
-        let k = labels.len();
+    fn process(&self, scratch: &mut PredictScratch, source: &Arc<str>, e: &Example) -> Vec<Record> {
+        let k = self.labels.len();
         let doc = Doc {
             text: &e.text,
             target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
@@ -62,29 +70,23 @@ impl Processor for SentenceClassifier<'_> {
         let probs = if k <= probs.len() { &mut probs[..k] } else { &mut vec![0f32; k][..] };
         let best = self.classifier.predict_into(doc, scratch, probs);
         let top_k = self.top_k.clamp(1, k);
-        let entry = |i: usize| {
-            let mut m = serde_json::Map::new();
-            m.insert("label".into(), Value::String(labels[i].clone()));
-            m.insert("p".into(), json!(round(probs[i])));
-            Value::Object(m)
-        };
-        let top: Vec<Value> = if top_k == 1 {
-            vec![entry(best)]
+        let top = if top_k == 1 {
+            vec![(Arc::clone(&self.labels[best]), round(probs[best]))]
         } else {
             let mut order: Vec<usize> = (0..k).collect();
             order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-            order[..top_k].iter().map(|&i| entry(i)).collect()
+            order[..top_k].iter().map(|&i| (Arc::clone(&self.labels[i]), round(probs[i]))).collect()
         };
         vec![Record {
             fields: vec![
-                ("source", json!(source)),
-                ("line", json!(e.line)),
-                ("id", e.id.as_ref().map_or(Value::Null, |id| json!(id))),
-                ("label", json!(labels[best])),
-                ("score", json!(round(probs[best]))),
-                ("top", Value::Array(top)),
-                ("text", if self.with_text { json!(e.text) } else { Value::Null }),
-                ("error", Value::Null),
+                ("source", Field::Str(Arc::clone(source))),
+                ("line", json!(e.line).into()),
+                ("id", e.id.as_ref().map_or(Value::Null, |id| json!(id)).into()),
+                ("label", Field::Str(Arc::clone(&self.labels[best]))),
+                ("score", json!(round(probs[best])).into()),
+                ("top", Field::Ranking(top)),
+                ("text", if self.with_text { json!(e.text) } else { Value::Null }.into()),
+                ("error", Field::NULL),
             ],
         }]
     }

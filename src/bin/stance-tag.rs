@@ -295,7 +295,7 @@ fn tag(args: TagArgs) -> Result<u64> {
     let summary = match &c.model {
         Some(path) => {
             let classifier = load(path)?;
-            let p = SentenceClassifier { classifier: &classifier, top_k: args.top_k, with_text: args.with_text };
+            let p = SentenceClassifier::new(&classifier, args.top_k, args.with_text);
             execute(&p, &args, &opts, &SENTENCE_COLUMNS)?
         }
         None => {

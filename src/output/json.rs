@@ -13,7 +13,7 @@ fn write_object(buf: &mut Vec<u8>, record: &Record) -> io::Result<()> {
         }
         serde_json::to_writer(&mut *buf, name)?;
         buf.push(b':');
-        serde_json::to_writer(&mut *buf, value)?;
+        value.write_json(buf)?;
     }
     buf.push(b'}');
     Ok(())

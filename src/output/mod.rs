@@ -6,6 +6,7 @@ mod json;
 mod table;
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 pub use self::csv::CsvSink;
 pub use self::json::{JsonArraySink, JsonlSink};
@@ -15,13 +16,66 @@ pub use self::table::TableSink;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Field names and values, in column order.
-    pub fields: Vec<(&'static str, serde_json::Value)>,
+    pub fields: Vec<(&'static str, Field)>,
 }
 
 impl Record {
     /// The value of `name`, if present.
-    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+    pub fn get(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+/// One field's value. Strings that repeat across records (source names, labels)
+/// are shared and a label ranking is kept as pairs, so that a sentence record
+/// costs few allocations; anything else is a JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    /// A JSON value.
+    Json(serde_json::Value),
+    /// A string shared between records.
+    Str(Arc<str>),
+    /// Labels with probabilities, written as `[{"label": …, "p": …}, …]`.
+    Ranking(Vec<(Arc<str>, f64)>),
+}
+
+impl From<serde_json::Value> for Field {
+    fn from(v: serde_json::Value) -> Self {
+        Self::Json(v)
+    }
+}
+
+impl Field {
+    /// The null value.
+    pub const NULL: Field = Field::Json(serde_json::Value::Null);
+
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Json(v) => v.clone(),
+            Self::Str(s) => serde_json::Value::String(s.to_string()),
+            Self::Ranking(r) => r.iter().map(|(label, p)| serde_json::json!({"label": &**label, "p": p})).collect(),
+        }
+    }
+
+    /// Appends the value as JSON text to `buf`, as [`Field::to_json`] would serialise.
+    pub fn write_json(&self, buf: &mut Vec<u8>) -> io::Result<()> {
+        match self {
+            Self::Json(v) => serde_json::to_writer(&mut *buf, v)?,
+            Self::Str(s) => serde_json::to_writer(&mut *buf, &**s)?,
+            Self::Ranking(r) => {
+                buf.push(b'[');
+                for (i, (label, p)) in r.iter().enumerate() {
+                    buf.extend_from_slice(if i == 0 { b"{\"label\":" } else { b",{\"label\":" });
+                    serde_json::to_writer(&mut *buf, &**label)?;
+                    buf.extend_from_slice(b",\"p\":");
+                    serde_json::to_writer(&mut *buf, p)?;
+                    buf.push(b'}');
+                }
+                buf.push(b']');
+            }
+        }
+        Ok(())
     }
 }
 
@@ -84,7 +138,16 @@ pub fn sink<'a>(
 }
 
 /// A field as plain text: strings unquoted, null empty, others as JSON.
-pub fn plain(v: &serde_json::Value) -> String {
+pub fn plain(v: &Field) -> String {
+    match v {
+        Field::Str(s) => s.to_string(),
+        Field::Json(v) => plain_json(v),
+        ranking => ranking.to_json().to_string(),
+    }
+}
+
+/// A JSON value as plain text: strings unquoted, null empty, others as JSON.
+fn plain_json(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),

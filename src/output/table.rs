@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{plain, Record, Sink};
+use super::{plain, Field, Record, Sink};
 
 const MAX_WIDTH: usize = 60;
 
@@ -55,11 +55,15 @@ impl Sink for TableSink<'_> {
             .iter()
             .map(|c| {
                 let w = Self::width(c);
-                let v = record.get(c).map(|v| match v {
-                    serde_json::Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(0.0)),
+                let v = record.get(c).map(|field| match field {
+                    Field::Json(serde_json::Value::Number(n)) if n.is_f64() => {
+                        format!("{:.3}", n.as_f64().unwrap_or(0.0))
+                    }
                     // Evidence lists show their first sentence.
-                    serde_json::Value::Array(items) if items.first().is_some_and(|i| i.get("sentence").is_some()) => {
-                        items[0].get("sentence").map(plain).unwrap_or_default()
+                    Field::Json(serde_json::Value::Array(items))
+                        if items.first().is_some_and(|i| i.get("sentence").is_some()) =>
+                    {
+                        items[0].get("sentence").cloned().map(|s| plain(&s.into())).unwrap_or_default()
                     }
                     other => plain(other),
                 });
@@ -86,8 +90,20 @@ mod tests {
 
     fn records() -> Vec<Record> {
         vec![
-            Record { fields: vec![("line", json!(1)), ("label", json!("pos")), ("top", json!([{"p": 0.5}]))] },
-            Record { fields: vec![("line", json!(2)), ("label", json!("a,\"b\"")), ("top", json!(null))] },
+            Record {
+                fields: vec![
+                    ("line", json!(1).into()),
+                    ("label", json!("pos").into()),
+                    ("top", json!([{"p": 0.5}]).into()),
+                ],
+            },
+            Record {
+                fields: vec![
+                    ("line", json!(2).into()),
+                    ("label", Field::Str("a,\"b\"".into())),
+                    ("top", Field::Ranking(vec![("x".into(), 0.25)])),
+                ],
+            },
         ]
     }
 
@@ -107,9 +123,13 @@ mod tests {
     fn every_format_keeps_order_and_fields() {
         assert_eq!(
             render(OutputFormat::Jsonl),
-            "{\"line\":1,\"label\":\"pos\",\"top\":[{\"p\":0.5}]}\n{\"line\":2,\"label\":\"a,\\\"b\\\"\",\"top\":null}\n"
+            "{\"line\":1,\"label\":\"pos\",\"top\":[{\"p\":0.5}]}\n\
+             {\"line\":2,\"label\":\"a,\\\"b\\\"\",\"top\":[{\"label\":\"x\",\"p\":0.25}]}\n"
         );
-        assert_eq!(render(OutputFormat::Csv), "line,label,top\n1,pos,\"[{\"\"p\"\":0.5}]\"\n2,\"a,\"\"b\"\"\",\n");
+        assert_eq!(
+            render(OutputFormat::Csv),
+            "line,label,top\n1,pos,\"[{\"\"p\"\":0.5}]\"\n2,\"a,\"\"b\"\"\",\"[{\"\"label\"\":\"\"x\"\",\"\"p\"\":0.25}]\"\n"
+        );
         let json: serde_json::Value = serde_json::from_str(&render(OutputFormat::Json)).unwrap();
         assert_eq!(json[1]["line"], 2);
         let table = render(OutputFormat::Table);
