@@ -133,7 +133,7 @@ struct Args {
     /// Do not try feature variants (character n-grams, NB weighting) during selection.
     #[arg(long)]
     no_search_features: bool,
-    /// Maximum training epochs (default: logistic regression 200k steps' worth, 5 to 20; SVM 40).
+    /// Maximum training epochs (default: logistic regression 150k steps' worth, 4 to 20; SVM 40).
     #[arg(long)]
     epochs: Option<usize>,
     /// Random seed (the same data and seed give the same model).

@@ -7,7 +7,7 @@ use super::config::{FeatureConfig, FeatureError, TargetMode};
 use super::extract::{raw_counts, Scratch};
 use super::lexicon::LexiconMatcher;
 use super::parallel::map_chunks;
-use super::sparse::SparseRecords;
+use super::sparse::{SparseBuilder, SparseRecords};
 use super::target::TargetRef;
 use super::weighting::Weights;
 use super::words::{next_id, WordStages};
@@ -87,19 +87,15 @@ impl Featurizer {
         });
         let (raw, extras): (Vec<_>, Vec<_>) = raw.into_iter().unzip();
         let weights = Weights::fit(&config, &raw, labels, n_classes);
-        let pairs: Vec<_> = raw.into_iter().zip(extras).collect();
-        let rows = map_chunks(
-            &pairs,
-            threads,
-            || (),
-            |_, (r, extra)| {
-                let mut row = r.clone();
-                weights.apply(&config, &mut row);
-                row.extend_from_slice(extra);
-                row
-            },
-        );
-        let records = SparseRecords::from_rows(config.dim(), &rows);
+        // Weight each row in place and append it to the matrix (cheap next to extraction).
+        let nnz = raw.iter().zip(&extras).map(|(r, e)| r.len() + e.len()).sum();
+        let mut records = SparseBuilder::with_capacity(raw.len(), nnz);
+        for (mut row, extra) in raw.into_iter().zip(extras) {
+            weights.apply(&config, &mut row);
+            row.extend_from_slice(&extra);
+            records.push_row(&row);
+        }
+        let records = records.finish(config.dim());
         Ok((Self { pipeline, config, weights, lexicon, id }, records))
     }
 

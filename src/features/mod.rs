@@ -19,6 +19,6 @@ pub use featurizer::{Doc, Featurizer, FeaturizerState};
 pub use hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
 pub use parallel::{map_chunks, map_chunks_with};
-pub use sparse::{SparseRecords, SparseRow};
+pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::TargetRef;
 pub use weighting::Weights;

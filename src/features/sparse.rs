@@ -22,19 +22,9 @@ impl SparseRecords {
     /// Builds records from rows of sorted `(index, value)` pairs in a space of `dim` features.
     pub fn from_rows(dim: usize, rows: &[Vec<(u32, f32)>]) -> Self {
         let nnz = rows.iter().map(Vec::len).sum();
-        let mut indptr = Vec::with_capacity(rows.len() + 1);
-        let mut indices = Vec::with_capacity(nnz);
-        let mut data = Vec::with_capacity(nnz);
-        indptr.push(0);
-        for row in rows {
-            for &(i, v) in row {
-                indices.push(i);
-                data.push(v);
-            }
-            indptr.push(indices.len());
-        }
-        let matrix = CsMatI::new((rows.len(), dim), indptr, indices, data);
-        Self { matrix }
+        let mut b = SparseBuilder::with_capacity(rows.len(), nnz);
+        rows.iter().for_each(|r| b.push_row(r));
+        b.finish(dim)
     }
 
     /// Row `i`.
@@ -68,6 +58,38 @@ impl SparseRecords {
             })
             .collect();
         Self::from_rows(self.matrix.cols(), &rows)
+    }
+}
+
+/// Builds [`SparseRecords`] one row at a time, without holding the rows twice.
+#[derive(Debug)]
+pub struct SparseBuilder {
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    data: Vec<f32>,
+}
+
+impl SparseBuilder {
+    /// A builder with room for `rows` rows and `nnz` values.
+    pub fn with_capacity(rows: usize, nnz: usize) -> Self {
+        let mut indptr = Vec::with_capacity(rows + 1);
+        indptr.push(0);
+        Self { indptr, indices: Vec::with_capacity(nnz), data: Vec::with_capacity(nnz) }
+    }
+
+    /// Appends a row of sorted `(index, value)` pairs.
+    pub fn push_row(&mut self, row: &[(u32, f32)]) {
+        for &(i, v) in row {
+            self.indices.push(i);
+            self.data.push(v);
+        }
+        self.indptr.push(self.indices.len());
+    }
+
+    /// The records, in a space of `dim` features.
+    pub fn finish(self, dim: usize) -> SparseRecords {
+        let rows = self.indptr.len() - 1;
+        SparseRecords { matrix: CsMatI::new((rows, dim), self.indptr, self.indices, self.data) }
     }
 }
 

@@ -33,10 +33,10 @@ pub struct Candidate {
     pub score: Option<f64>,
 }
 
-/// Epochs of averaged SGD when none are given: enough for about 200k steps, 5 to 20.
+/// Epochs of averaged SGD when none are given: enough for about 150k steps, 4 to 20.
 /// Large sets converge in a few passes; small ones need more.
 pub fn auto_epochs(n_train: usize) -> usize {
-    200_000usize.div_ceil(n_train.max(1)).clamp(5, 20)
+    150_000usize.div_ceil(n_train.max(1)).clamp(4, 20)
 }
 
 impl Candidate {
