@@ -35,6 +35,8 @@ pub struct Scratch {
     pub(crate) word_info: Vec<(bool, u64, Option<u32>)>,
     /// Extra (lexicon) features of the last document, from `Featurizer::raw_one`.
     pub(crate) extra: Vec<(u32, f32)>,
+    /// The last conjoined target: hash seed, name, hash.
+    target_hash: (u64, String, u64),
 }
 
 impl Scratch {
@@ -162,7 +164,12 @@ pub(crate) fn raw_counts(
         }
     }
     if let (TargetMode::Conjoin, Some(t)) = (mode, target) {
-        let th = combine(NS_TARGET, fnv1a64(seed, t.name.trim().to_lowercase().as_bytes()));
+        // Rows often share a target: keep the last one's hash instead of lowercasing per row.
+        if s.target_hash.0 != seed || s.target_hash.1 != t.name {
+            let h = combine(NS_TARGET, fnv1a64(seed, t.name.trim().to_lowercase().as_bytes()));
+            s.target_hash = (seed, t.name.to_string(), h);
+        }
+        let th = s.target_hash.2;
         let n = s.hashes.len();
         for i in 0..n {
             let h = combine(th, s.hashes[i]);
