@@ -260,6 +260,9 @@ fn may_start_emoticon(b: &[u8]) -> bool {
 /// Shortens runs of one letter longer than three ("soooo" to "sooo").
 fn squeeze_repeats(s: &mut String) {
     let b = s.as_bytes();
+    if b.len() < 4 {
+        return;
+    }
     if !b.windows(4).any(|w| w[0] == w[1] && w[1] == w[2] && w[2] == w[3]) && s.is_ascii() {
         return;
     }
