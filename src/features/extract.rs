@@ -23,7 +23,7 @@ const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
 /// Reusable buffers for extraction, one per thread.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    pub(crate) tokens: Vec<Token>,
+    tokens: Vec<Token>,
     token_hashes: Vec<u64>,
     hashes: Vec<u64>,
     indices: Vec<u32>,
@@ -32,9 +32,9 @@ pub struct Scratch {
     bounds: Vec<usize>,
     words: WordCache,
     /// Per token of the last document: opens a negation scope, feature hash, lexicon entry.
-    pub(crate) word_info: Vec<(bool, u64, Option<u32>)>,
-    /// Extra (lexicon) features of the last document, from `Featurizer::raw_one`.
-    pub(crate) extra: Vec<(u32, f32)>,
+    word_info: Vec<(bool, u64, Option<u32>)>,
+    /// Extra (lexicon) features of the last document.
+    extra: Vec<(u32, f32)>,
     /// The last conjoined target: hash seed, name, hash.
     target_hash: (u64, String, u64),
 }
@@ -45,14 +45,9 @@ impl Scratch {
         &self.tokens
     }
 
-    /// The extra (lexicon) features of the last document `Featurizer::raw_one` saw.
+    /// The extra (lexicon) features of the last document extracted, which are final values.
     pub fn extra(&self) -> &[(u32, f32)] {
         &self.extra
-    }
-
-    /// The lexicon entry each token of the last document starts, by token index.
-    pub(crate) fn lexicon_start(&self, i: usize) -> Option<u32> {
-        self.word_info[i].2
     }
 }
 
@@ -78,7 +73,8 @@ fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     }
 }
 
-/// Extracts raw counts for one document into `out` (sorted by index).
+/// Extracts raw counts for one document into `out` (sorted by index), and its
+/// extra (lexicon) features into `s.extra`.
 pub(crate) fn raw_counts(
     config: &FeatureConfig,
     mode: TargetMode,
@@ -188,6 +184,11 @@ pub(crate) fn raw_counts(
             Some((last, c)) if *last == i => *c += 1.0,
             _ => out.push((i, 1.0)),
         }
+    }
+    s.extra.clear();
+    if let Some(m) = stages.lexicon {
+        let info = &s.word_info;
+        m.features(&s.tokens, |i| info[i].2, config.hash_dim() as u32, &mut s.extra);
     }
 }
 

@@ -73,17 +73,12 @@ impl Featurizer {
         config.target = resolve_target_mode(config.target, docs);
         let pipeline = TextPipeline::new(text);
         let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
-        let base = config.hash_dim() as u32;
         let id = next_id();
         let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), seed: config.hash_seed };
         let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
             let mut counts = Vec::new();
             raw_counts(&config, config.target, &stages, d, s, &mut counts);
-            let mut extra = Vec::new();
-            if let Some(m) = &lexicon {
-                m.features(s.tokens(), |i| s.lexicon_start(i), base, &mut extra);
-            }
-            (counts, extra)
+            (counts, s.extra().to_vec())
         });
         let (raw, extras): (Vec<_>, Vec<_>) = raw.into_iter().unzip();
         let weights = Weights::fit(&config, &raw, labels, n_classes);
@@ -137,11 +132,6 @@ impl Featurizer {
             seed: self.config.hash_seed,
         };
         raw_counts(&self.config, self.config.target, &stages, &doc, scratch, counts);
-        scratch.extra.clear();
-        if let Some(m) = &self.lexicon {
-            let base = self.config.hash_dim() as u32;
-            m.features(&scratch.tokens, |i| scratch.word_info[i].2, base, &mut scratch.extra);
-        }
     }
 
     /// The fitted feature weights.
