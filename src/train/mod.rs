@@ -118,3 +118,34 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     outcome.classifier.info.metrics_json = outcome.stored_report().to_string();
     Ok(outcome)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    }
+
+    #[test]
+    fn dev_selection_keeps_the_fit_a_fresh_training_would_make() {
+        let mut opts = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
+        opts.dev = Some(fixture("reviews_dev.csv"));
+        let selected = train(&opts, &Quiet).unwrap();
+        assert!(selected.selection.candidates.len() > 1, "a real grid was searched");
+        let chosen = &selected.selection.chosen;
+        // The same settings, fitted from scratch without any selection.
+        let mut fixed = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
+        fixed.features = chosen.features.clone();
+        fixed.c = Some(chosen.c);
+        fixed.class_weight = Some(chosen.class_weight.clone());
+        fixed.search_features = false;
+        let fresh = train(&fixed, &Quiet).unwrap();
+        assert_eq!(fresh.selection.method, "none");
+        let (a, b) = (&selected.classifier, &fresh.classifier);
+        assert_eq!(a.model, b.model, "same weights and biases");
+        assert_eq!(a.featurizer.state(), b.featurizer.state(), "same features and weighting");
+    }
+}

@@ -180,9 +180,8 @@ pub fn select(
     progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
     let mut sums = vec![0f64; candidates.len()];
     let whole_train = splits.dev.is_some();
-    // The best fit so far on the whole training set: (score, candidate, featurizer slot, model, seconds).
-    let mut best_fit: Option<(f64, usize, usize, LinearModel, f64)> = None;
-    let mut featurizers: Vec<Option<Featurizer>> = Vec::new();
+    // The best fit so far on the whole training set (dev selection only): score, candidate, the fit.
+    let mut best_fit: Option<(f64, usize, Fitted)> = None;
     for (train, held) in &folds {
         let mut i = 0;
         while i < candidates.len() {
@@ -199,12 +198,12 @@ pub fn select(
             let featurize_seconds = start.elapsed().as_secs_f64();
             let x_held = featurizer.transform(&held.docs(), opts.threads);
             let ds = DatasetBase::new(x, Array1::from(train.y.clone()));
-            let slot = featurizers.len();
-            featurizers.push(None);
+            // The best model of this variant that beats every earlier fit, with its index.
+            let mut variant_best: Option<(f64, usize, LinearModel, f64)> = None;
             while i < candidates.len() && candidates[i].variant == variant {
                 let start = Instant::now();
                 let model = candidates[i].params(opts, train.len()).check()?.fit(&ds)?;
-                let fit_seconds = featurize_seconds + start.elapsed().as_secs_f64();
+                let seconds = featurize_seconds + start.elapsed().as_secs_f64();
                 let pred: Vec<usize> = x_held
                     .rows()
                     .map(|row| {
@@ -218,15 +217,15 @@ pub fn select(
                 let score = m.get(&metric).ok_or_else(|| TrainError::Options(format!("unknown metric {metric:?}")))?;
                 sums[i] += score;
                 // Keep the first of equal scores, as the choice below does.
-                if whole_train && best_fit.as_ref().is_none_or(|b| score > b.0) {
-                    best_fit = Some((score, i, slot, model, fit_seconds));
+                let to_beat = variant_best.as_ref().map(|b| b.0).or(best_fit.as_ref().map(|b| b.0));
+                if whole_train && to_beat.is_none_or(|b| score > b) {
+                    variant_best = Some((score, i, model, seconds));
                 }
                 progress.step();
                 i += 1;
             }
-            if best_fit.as_ref().is_some_and(|b| b.2 == slot) {
-                featurizers.iter_mut().for_each(|f| *f = None);
-                featurizers[slot] = Some(featurizer);
+            if let Some((score, at, model, seconds)) = variant_best {
+                best_fit = Some((score, at, Fitted { featurizer, model, seconds }));
             }
         }
     }
@@ -235,8 +234,6 @@ pub fn select(
     }
     let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.score > candidates[b].score { i } else { b });
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
-    let fitted = best_fit.filter(|b| b.1 == best).and_then(|(_, _, slot, model, seconds)| {
-        featurizers[slot].take().map(|featurizer| Fitted { featurizer, model, seconds })
-    });
+    let fitted = best_fit.filter(|b| b.1 == best).map(|b| b.2);
     Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates }, fitted))
 }
