@@ -12,7 +12,7 @@ use ndarray::Array1;
 use proptest::prelude::*;
 use stance::batch::{run, BatchOptions, SentenceClassifier};
 use stance::data::{Columns, Format, RecordReader};
-use stance::features::{Doc, FeatureConfig, Featurizer, TargetMode, TargetRef};
+use stance::features::{Doc, FeatureConfig, Featurizer, Scratch, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
 use stance::model::{Classifier, LinearParams, ModelInfo, ModelKind};
 use stance::output::{JsonlSink, Sink};
@@ -172,6 +172,25 @@ proptest! {
     fn normalize_is_idempotent(text in text()) {
         let once = normalize(&text);
         prop_assert_eq!(normalize(&once), once);
+    }
+
+    /// The featurizer analyses words through its per-thread cache; the tokens it
+    /// ends with must be the text pipeline's, for cold and warm caches alike.
+    #[test]
+    fn featurizer_tokens_match_the_text_pipeline(texts in proptest::collection::vec(text(), 1..6), config in text_config()) {
+        let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
+        let labels: Vec<usize> = (0..docs.len()).map(|i| i % 2).collect();
+        let features = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
+        let (f, _) = Featurizer::fit(config.clone(), features, &docs, &labels, 2, 1).unwrap();
+        let pipeline = TextPipeline::new(config);
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        for pass in 0..2 {
+            for (i, d) in docs.iter().enumerate() {
+                f.transform_one(*d, &mut scratch, &mut out);
+                prop_assert_eq!(scratch.tokens(), &pipeline.analyze(d.text)[..], "text {} on pass {}", i, pass);
+            }
+        }
     }
 }
 
