@@ -46,25 +46,15 @@ impl Tokenizer {
                 i += 1;
                 continue;
             }
-            if b.is_ascii_alphabetic()
-                && !(self.social && matches!(b | 0x20, b'h' | b'w' | b'x' | b't') && !self.plain_t(bytes, i))
-            {
-                let run = alpha_run(&bytes[i..]);
-                if matches!(
-                    bytes.get(i + run),
-                    None | Some(b' ' | b'\n' | b'\t' | b',' | b'!' | b'?' | b';' | b':' | b')' | b'"')
-                ) {
-                    let tok = next_token(out, &mut n, i, i + run, TokenKind::Word);
-                    tok.text.push_str(&text[i..i + run]);
-                    if self.normalizer.lowercase {
-                        tok.text.make_ascii_lowercase();
-                    }
-                    if run >= 4 {
-                        squeeze_repeats(&mut tok.text);
-                    }
-                    i += run;
-                    continue;
+            if let Some(end) = self.fast_word_end(bytes, i) {
+                let tok = next_token(out, &mut n, i, end, TokenKind::Word);
+                tok.text.push_str(&text[i..end]);
+                if self.normalizer.lowercase {
+                    tok.text.make_ascii_lowercase();
                 }
+                squeeze_repeats(&mut tok.text);
+                i = end;
+                continue;
             }
             let c = text[i..].chars().next().expect("i is on a char boundary");
             if c.is_whitespace() {
@@ -86,6 +76,26 @@ impl Tokenizer {
             i = end;
         }
         out.truncate(n);
+    }
+
+    /// The end of the plain ASCII word at `i`, when [`Tokenizer::scan`] would give exactly
+    /// that word: a run of ASCII letters that no social rule claims (words starting with
+    /// h, w or x may be URLs or "xd", and "t_" may be "t_t"), ended by a byte that cannot
+    /// continue a word (not a letter, digit, `_`, apostrophe or non-ASCII byte, nor the dot
+    /// after a single letter, as in "U.S.").
+    fn fast_word_end(&self, bytes: &[u8], i: usize) -> Option<usize> {
+        let b = bytes[i];
+        if !b.is_ascii_alphabetic()
+            || (self.social && matches!(b | 0x20, b'h' | b'w' | b'x' | b't') && !self.plain_t(bytes, i))
+        {
+            return None;
+        }
+        let run = alpha_run(&bytes[i..]);
+        match bytes.get(i + run) {
+            Some(&next) if next >= 0x80 || next.is_ascii_alphanumeric() || next == b'_' || next == b'\'' => None,
+            Some(b'.') if run == 1 => None,
+            _ => Some(i + run),
+        }
     }
 
     /// True when the `t` at `i` cannot start the emoticon "t_t" (so a word there is plain).
@@ -287,6 +297,32 @@ fn squeeze_repeats(s: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_word_path_agrees_with_the_scanner() {
+        let mut state = 11u64;
+        let alphabet: Vec<char> = "abtxhwTXHW_.'-/(3 \u{e9}\u{2019}:d)#@".chars().collect();
+        let mut checked = 0;
+        for social in [true, false] {
+            let t = Tokenizer { social, normalizer: Normalizer { unicode: true, lowercase: true } };
+            for _ in 0..4000 {
+                let len = 1 + (state % 9) as usize;
+                let text: String = (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                for (i, c) in text.char_indices() {
+                    if let Some(end) = t.fast_word_end(text.as_bytes(), i) {
+                        assert_eq!(t.scan(&text, i, c), (end, TokenKind::Word), "{text:?} at {i}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "the fast path was exercised {checked} times");
+    }
 
     #[test]
     fn alpha_run_matches_a_byte_loop() {
