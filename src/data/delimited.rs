@@ -40,10 +40,8 @@ impl Read for Counting {
         let n = self.inner.read(buf)?;
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         let base = index.offset;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' || b == b'\r' {
-                index.marks.push_back((base + i as u64, b == b'\n'));
-            }
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            index.marks.push_back((base + i as u64, buf[i] == b'\n'));
         }
         index.offset += n as u64;
         Ok(n)
