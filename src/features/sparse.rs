@@ -50,14 +50,16 @@ impl SparseRecords {
 
     /// The rows at `idx`, in that order.
     pub fn select(&self, idx: &[usize]) -> Self {
-        let rows: Vec<Vec<(u32, f32)>> = idx
-            .iter()
-            .map(|&i| {
-                let r = self.row(i);
-                r.indices.iter().copied().zip(r.values.iter().copied()).collect()
-            })
-            .collect();
-        Self::from_rows(self.matrix.cols(), &rows)
+        let nnz = idx.iter().map(|&i| self.row(i).indices.len()).sum();
+        let mut b = SparseBuilder::with_capacity(idx.len(), nnz);
+        let mut row = Vec::new();
+        for &i in idx {
+            let r = self.row(i);
+            row.clear();
+            row.extend(r.indices.iter().copied().zip(r.values.iter().copied()));
+            b.push_row(&row);
+        }
+        b.finish(self.matrix.cols())
     }
 }
 
