@@ -82,6 +82,7 @@ pub(crate) fn raw_counts(
     doc: &Doc<'_>,
     s: &mut Scratch,
     out: &mut Vec<(u32, f32)>,
+    on_indices: impl Fn(&[u32]),
 ) {
     let (text, target) = (doc.text, doc.target);
     analyze(stages, text, s);
@@ -176,6 +177,7 @@ pub(crate) fn raw_counts(
     let shift = 64 - u32::from(config.hash_bits);
     s.indices.clear();
     s.indices.extend(s.hashes.iter().map(|&h| (mix64(h) >> shift) as u32));
+    on_indices(&s.indices);
     radix_sort(&mut s.indices, &mut s.sort_buf, config.hash_bits);
     out.clear();
     out.reserve(s.indices.len());
@@ -262,7 +264,7 @@ mod tests {
         let pipeline = TextPipeline::new(TextConfig::default());
         let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
         let mut out = Vec::new();
-        raw_counts(config, mode, &stages, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out);
+        raw_counts(config, mode, &stages, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out, |_| {});
         out
     }
 
@@ -318,7 +320,7 @@ mod tests {
             };
             let mut out = Vec::new();
             let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
-            raw_counts(&config, TargetMode::Mask, &stages, &doc, &mut Scratch::default(), &mut out);
+            raw_counts(&config, TargetMode::Mask, &stages, &doc, &mut Scratch::default(), &mut out, |_| {});
             out
         };
         let a = run("Russia praised the truce", "Russia", "the truce");

@@ -77,7 +77,7 @@ impl Featurizer {
         let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), seed: config.hash_seed };
         let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
             let mut counts = Vec::new();
-            raw_counts(&config, config.target, &stages, d, s, &mut counts);
+            raw_counts(&config, config.target, &stages, d, s, &mut counts, |_| {});
             (counts, s.extra().to_vec())
         });
         let (raw, extras): (Vec<_>, Vec<_>) = raw.into_iter().unzip();
@@ -125,13 +125,26 @@ impl Featurizer {
     /// the hashed features (sorted) into `counts`, for [`Weights::apply`], and the
     /// extra (lexicon) features, which are final, into [`Scratch::extra`].
     pub fn raw_one(&self, doc: Doc<'_>, scratch: &mut Scratch, counts: &mut Vec<(u32, f32)>) {
+        self.raw_one_with(doc, scratch, counts, |_| {});
+    }
+
+    /// [`Featurizer::raw_one`], calling `on_indices` with the document's hashed feature
+    /// indices (unsorted, with repeats) as soon as they are known, so that a caller can
+    /// start fetching what it will need for them.
+    pub fn raw_one_with(
+        &self,
+        doc: Doc<'_>,
+        scratch: &mut Scratch,
+        counts: &mut Vec<(u32, f32)>,
+        on_indices: impl Fn(&[u32]),
+    ) {
         let stages = WordStages {
             id: self.id,
             pipeline: &self.pipeline,
             lexicon: self.lexicon.as_ref(),
             seed: self.config.hash_seed,
         };
-        raw_counts(&self.config, self.config.target, &stages, &doc, scratch, counts);
+        raw_counts(&self.config, self.config.target, &stages, &doc, scratch, counts, on_indices);
     }
 
     /// The fitted feature weights.
