@@ -56,17 +56,7 @@ impl Scratch {
 /// token's feature hash and lexicon entry in `s.word_info`.
 fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     stages.pipeline.tokenize_into(text, &mut s.tokens);
-    s.words.bind(stages);
-    s.word_info.clear();
-    for tok in &mut s.tokens {
-        let info = if tok.kind == TokenKind::Word {
-            s.words.apply(stages, &mut tok.text)
-        } else {
-            let (hash, lexicon) = stages.plain(&tok.text);
-            (false, hash, lexicon)
-        };
-        s.word_info.push(info);
-    }
+    s.words.analyze_tokens(stages, &mut s.tokens, &mut s.word_info);
     if stages.pipeline.config().negation {
         let info = &s.word_info;
         NegationMarker.mark_by(&mut s.tokens, |i, _| info[i].0);
@@ -264,7 +254,15 @@ mod tests {
         let pipeline = TextPipeline::new(TextConfig::default());
         let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
         let mut out = Vec::new();
-        raw_counts(config, mode, &stages, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out, |_| {});
+        raw_counts(
+            config,
+            mode,
+            &stages,
+            &Doc { text, target, holder: None },
+            &mut Scratch::default(),
+            &mut out,
+            |_| {},
+        );
         out
     }
 
