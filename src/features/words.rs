@@ -19,13 +19,20 @@ struct Inline(u128);
 
 impl Inline {
     fn new(s: &str) -> Option<Self> {
-        if s.is_empty() || s.len() > INLINE {
-            return None;
-        }
-        let mut bytes = [0u8; 16];
-        bytes[..s.len()].copy_from_slice(s.as_bytes());
-        bytes[INLINE] = s.len() as u8;
-        Some(Self(u128::from_le_bytes(bytes)))
+        let (b, n) = (s.as_bytes(), s.len());
+        // Whole-word loads that may overlap (the overlapping bytes are equal), instead
+        // of a byte copy into a buffer, which would stall the wide read that follows it.
+        let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+        let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+        let (lo, hi) = match n {
+            0 => return None,
+            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << (n / 2 * 8) | u64::from(b[n - 1]) << ((n - 1) * 8), 0),
+            4..=7 => (half(0) | half(n - 4) << ((n - 4) * 8), 0),
+            8 => (word(0), 0),
+            9..=INLINE => (word(0), word(n - 8) >> ((16 - n) * 8)),
+            _ => return None,
+        };
+        Some(Self(u128::from(lo) | u128::from(hi | (n as u64) << 56) << 64))
     }
 
     fn len(self) -> usize {
@@ -217,6 +224,24 @@ fn prefetch(slot: &Slot) {
 mod tests {
     use super::*;
     use crate::text::TextConfig;
+
+    #[test]
+    fn keys_hold_the_bytes_and_the_length() {
+        let text = "abcdefghijklmnopq";
+        for n in 0..=text.len() {
+            let key = Inline::new(&text[..n]);
+            let mut expect = [0u8; 16];
+            expect[..n.min(16)].copy_from_slice(&text.as_bytes()[..n.min(16)]);
+            expect[INLINE] = n as u8;
+            let fits = (1..=INLINE).contains(&n);
+            assert_eq!(key, fits.then(|| Inline(u128::from_le_bytes(expect))), "length {n}");
+            if let Some(key) = key {
+                let mut out = String::from("x");
+                key.write_to(&mut out);
+                assert_eq!(out, &text[..n]);
+            }
+        }
+    }
 
     /// Every answer equals the uncached analysis, through collisions, a full table
     /// (which empties it), words too long to cache and a change of featurizer.
