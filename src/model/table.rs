@@ -48,15 +48,16 @@ impl PredictTable {
         Some(Self { rows, stride, weights_at, k, sublinear_tf, l2_normalize })
     }
 
-    /// Asks the processor to start loading the rows of `indices`, so that
-    /// [`PredictTable::scores`] finds them in cache.
+    /// Asks the processor to start loading the rows of `indices` into its second-level
+    /// cache (which takes more misses in flight than the first), so that
+    /// [`PredictTable::scores`] finds them near.
     pub fn prefetch(&self, indices: &[u32]) {
         #[cfg(target_arch = "x86_64")]
         for &i in indices {
             if let Some(row) = self.rows.get(i as usize * self.stride) {
                 // SAFETY: a prefetch is only a hint; it cannot fault, and the address is in bounds.
                 unsafe {
-                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T1 }>(
                         (row as *const f32).cast::<i8>(),
                     )
                 };
