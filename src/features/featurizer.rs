@@ -58,6 +58,36 @@ pub struct FeaturizerState {
     pub nb: Option<Vec<f32>>,
 }
 
+/// Sorted `(index, value)` pairs of one document.
+type Pairs = [(u32, f32)];
+
+/// The raw counts and extra features of many documents, concatenated.
+#[derive(Default)]
+struct RawRows {
+    counts: Vec<(u32, f32)>,
+    extra: Vec<(u32, f32)>,
+    /// Per document: where its counts and its extra features end.
+    ends: Vec<(usize, usize)>,
+}
+
+impl RawRows {
+    fn push(&mut self, counts: &Pairs, extra: &Pairs) {
+        self.counts.extend_from_slice(counts);
+        self.extra.extend_from_slice(extra);
+        self.ends.push((self.counts.len(), self.extra.len()));
+    }
+
+    /// Each document's raw counts and extra features, in order.
+    fn rows(&self) -> impl Iterator<Item = (&Pairs, &Pairs)> {
+        let mut start = (0, 0);
+        self.ends.iter().map(move |&(c, e)| {
+            let row = (&self.counts[start.0..c], &self.extra[start.1..e]);
+            start = (c, e);
+            row
+        })
+    }
+}
+
 impl Featurizer {
     /// Fits weights on `docs` and returns the featurizer with the training matrix.
     /// `TargetMode::Auto` resolves to `Mask` when most targets occur in their text.
@@ -75,19 +105,29 @@ impl Featurizer {
         let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
         let id = next_id();
         let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), seed: config.hash_seed };
-        let raw = map_chunks(docs, threads, Scratch::default, |s, d| {
+        // One part per thread, each extracted into flat buffers rather than a vector per document.
+        let parts: Vec<&[Doc<'_>]> = docs.chunks(docs.len().div_ceil(threads.max(1)).max(1)).collect();
+        let raw = map_chunks(&parts, threads, Scratch::default, |s, part| {
+            let mut rows = RawRows::default();
             let mut counts = Vec::new();
-            raw_counts(&config, config.target, &stages, d, s, &mut counts, |_| {});
-            (counts, s.extra().to_vec())
+            for d in *part {
+                raw_counts(&config, config.target, &stages, d, s, &mut counts, |_| {});
+                rows.push(&counts, s.extra());
+            }
+            rows
         });
-        let (raw, extras): (Vec<_>, Vec<_>) = raw.into_iter().unzip();
-        let weights = Weights::fit(&config, &raw, labels, n_classes);
-        // Weight each row in place and append it to the matrix (cheap next to extraction).
-        let nnz = raw.iter().zip(&extras).map(|(r, e)| r.len() + e.len()).sum();
-        let mut records = SparseBuilder::with_capacity(raw.len(), nnz);
-        for (mut row, extra) in raw.into_iter().zip(extras) {
+        let rows: Vec<_> = raw.iter().flat_map(RawRows::rows).collect();
+        let counts: Vec<&Pairs> = rows.iter().map(|r| r.0).collect();
+        let weights = Weights::fit(&config, &counts, labels, n_classes);
+        // Weight each row and append it to the matrix (cheap next to extraction).
+        let nnz = raw.iter().map(|r| r.counts.len() + r.extra.len()).sum();
+        let mut records = SparseBuilder::with_capacity(rows.len(), nnz);
+        let mut row = Vec::new();
+        for (counts, extra) in rows {
+            row.clear();
+            row.extend_from_slice(counts);
             weights.apply(&config, &mut row);
-            row.extend_from_slice(&extra);
+            row.extend_from_slice(extra);
             records.push_row(&row);
         }
         let records = records.finish(config.dim());

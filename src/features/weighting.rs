@@ -15,11 +15,11 @@ pub struct Weights {
 
 impl Weights {
     /// Fits weights on raw counts of `docs` labelled `labels` (class indices < `n_classes`).
-    pub fn fit(config: &FeatureConfig, docs: &[Vec<(u32, f32)>], labels: &[usize], n_classes: usize) -> Self {
+    pub fn fit<D: AsRef<[(u32, f32)]>>(config: &FeatureConfig, docs: &[D], labels: &[usize], n_classes: usize) -> Self {
         let dim = config.dim();
         let mut df = vec![0u32; dim];
         for doc in docs {
-            for &(i, _) in doc {
+            for &(i, _) in doc.as_ref() {
                 df[i as usize] += 1;
             }
         }
@@ -65,10 +65,10 @@ impl Weights {
 /// NBSVM's log-count ratio, for many classes: for each feature the largest
 /// one-vs-rest ratio magnitude, `max_k |ln(p_k/|p_k|) - ln(q_k/|q_k|)|`, with
 /// add-one smoothing; the binary case reduces to Wang & Manning's `|r|`.
-fn nb_ratios(
+fn nb_ratios<D: AsRef<[(u32, f32)]>>(
     config: &FeatureConfig,
     weights: &Weights,
-    docs: &[Vec<(u32, f32)>],
+    docs: &[D],
     labels: &[usize],
     n_classes: usize,
 ) -> Vec<f32> {
@@ -78,7 +78,7 @@ fn nb_ratios(
     let tfidf = Weights { idf: weights.idf.clone(), nb: None };
     let plain = FeatureConfig { l2_normalize: false, ..config.clone() };
     for (doc, &y) in docs.iter().zip(labels) {
-        let mut row = doc.clone();
+        let mut row = doc.as_ref().to_vec();
         tfidf.apply(&plain, &mut row);
         for (i, v) in row {
             per_class[i as usize * n_classes + y] += v;

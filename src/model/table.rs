@@ -155,7 +155,9 @@ mod tests {
         let lexicon = Lexicon::parse_tsv("l", "love\tpos\t1\nawful\tneg\t1\ngood\tpos\t0.5\n").unwrap();
         let variants = [(false, None), (true, Some(lexicon.clone())), (true, None), (false, Some(lexicon))];
         // Three classes, two (binary) and five (the general loop), with and without NB and a lexicon.
-        for ((nb, lex), y) in variants.into_iter().zip([[0, 1, 2, 1, 0], [0, 1, 1, 0, 1], [0, 1, 2, 3, 4], [0, 1, 2, 1, 0]]) {
+        for ((nb, lex), y) in
+            variants.into_iter().zip([[0, 1, 2, 1, 0], [0, 1, 1, 0, 1], [0, 1, 2, 3, 4], [0, 1, 2, 1, 0]])
+        {
             let config = FeatureConfig { hash_bits: 12, nb_weighting: nb, lexicon: lex, ..FeatureConfig::default() };
             let k = y.iter().max().unwrap() + 1;
             let (f, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, k, 1).unwrap();
