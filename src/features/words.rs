@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::hash::fnv1a64;
 use super::lexicon::LexiconMatcher;
+use super::prefetch::prefetch_l1;
 use crate::text::{NegationMarker, TextPipeline, Token, TokenKind};
 
 /// Longest word (and stem) kept in the cache, in bytes; longer words are analysed each time.
@@ -158,7 +159,7 @@ impl WordCache {
         for tok in tokens.iter() {
             let key = if tok.kind == TokenKind::Word { Inline::new(&tok.text) } else { None };
             if let Some(key) = key {
-                prefetch(&self.slots[key.slot(Self::BITS)]);
+                prefetch_l1(&self.slots[key.slot(Self::BITS)]);
             }
             self.keys.push(key);
         }
@@ -209,15 +210,6 @@ impl WordCache {
         }
         (negator, hash, lexicon)
     }
-}
-
-/// Asks the processor to start loading `slot`'s cache line.
-fn prefetch(slot: &Slot) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint: it cannot fault, and the address is a live reference.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((slot as *const Slot).cast::<i8>())
-    };
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::linear::{softmax, LinearModel};
 use super::params::{LinearValidParams, ModelKind};
-use crate::features::SparseRecords;
+use crate::features::{prefetch_l1, SparseRecords};
 
 /// Initial step size; rows are L2-normalised, so a step near 1 is stable.
 const ETA0: f64 = 0.5;
@@ -93,8 +93,17 @@ fn fit_k(params: &LinearValidParams, x: &SparseRecords, y: &[usize], sample_weig
         order.shuffle(&mut rng);
         let averaging = 2 * (epoch + 1) > epochs;
         let mut loss = 0f64;
-        for &i in &order {
+        for (pos, &i) in order.iter().enumerate() {
             let (indices, values) = data.row(i);
+            // The next example's weights are scattered: start loading them now.
+            if let Some(&next) = order.get(pos + 1) {
+                for &j in data.row(next).0 {
+                    prefetch_l1(&v[j as usize * k]);
+                    if averaging {
+                        prefetch_l1(&u[j as usize * k]);
+                    }
+                }
+            }
             let eta = ETA0 / (1.0 + ETA0 * lambda * t);
             t += 1.0;
             scale *= 1.0 - eta * lambda;

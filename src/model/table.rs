@@ -3,7 +3,7 @@
 //! line instead of three arrays. It repeats `Weights::apply` and
 //! `LinearModel::scores` operation for operation, so scores are bit-identical.
 
-use crate::features::Featurizer;
+use crate::features::{prefetch_l2, Featurizer};
 
 use super::linear::LinearModel;
 
@@ -52,15 +52,9 @@ impl PredictTable {
     /// cache (which takes more misses in flight than the first), so that
     /// [`PredictTable::scores`] finds them near.
     pub fn prefetch(&self, indices: &[u32]) {
-        #[cfg(target_arch = "x86_64")]
         for &i in indices {
             if let Some(row) = self.rows.get(i as usize * self.stride) {
-                // SAFETY: a prefetch is only a hint; it cannot fault, and the address is in bounds.
-                unsafe {
-                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T1 }>(
-                        (row as *const f32).cast::<i8>(),
-                    )
-                };
+                prefetch_l2(row);
             }
         }
     }
