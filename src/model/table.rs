@@ -81,10 +81,10 @@ impl PredictTable {
             let (r, idf) = buf[n];
             let tf = if self.sublinear_tf && c != 1.0 { 1.0 + c.ln() } else { c };
             let v = tf * idf * if self.weights_at == 2 { self.rows[r + 1] } else { 1.0 };
-            if idf > 0.0 && v != 0.0 {
-                buf[kept] = (r, v);
-                kept += 1;
-            }
+            // Unseen features (IDF 0) come and go at random: keep without a branch,
+            // which would be mispredicted about as often as taken.
+            buf[kept] = (r, v);
+            kept += usize::from((idf > 0.0) & (v != 0.0));
         }
         buf.truncate(kept);
         if self.l2_normalize {
