@@ -40,9 +40,11 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// The tokens of the last document extracted.
-    pub fn tokens(&self) -> &[Token] {
-        &self.tokens
+    /// The tokens of the last document extracted, each with its feature hash (of the
+    /// stem, for a word). Spans, kinds and negation are the text pipeline's; a word's
+    /// text is not kept (it may be empty, normalised or stemmed).
+    pub fn analysis(&self) -> impl Iterator<Item = (&Token, u64)> {
+        self.tokens.iter().zip(&self.word_info).map(|(t, w)| (t, w.1))
     }
 
     /// The extra (lexicon) features of the last document extracted, which are final values.
@@ -55,8 +57,8 @@ impl Scratch {
 /// the same tokens as [`crate::text::TextPipeline::analyze_into`], plus each
 /// token's feature hash and lexicon entry in `s.word_info`.
 fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
-    stages.pipeline.tokenize_into(text, &mut s.tokens);
-    s.words.analyze_tokens(stages, &mut s.tokens, &mut s.word_info);
+    stages.pipeline.tokenize_lazy_into(text, &mut s.tokens);
+    s.words.analyze_tokens(stages, text, &mut s.tokens, &mut s.word_info);
     if stages.pipeline.config().negation {
         let info = &s.word_info;
         NegationMarker.mark_by(&mut s.tokens, |i, _| info[i].0);
@@ -180,7 +182,9 @@ pub(crate) fn raw_counts(
     s.extra.clear();
     if let Some(m) = stages.lexicon {
         let info = &s.word_info;
-        m.features(&s.tokens, |i| info[i].2, config.hash_dim() as u32, &mut s.extra);
+        // Word texts are not kept stemmed: a phrase's tokens are recognised by their hashes.
+        let is = |i: usize, term: &str| info[i].1 == fnv1a64(stages.seed, term.as_bytes());
+        m.features(&s.tokens, |i| info[i].2, is, config.hash_dim() as u32, &mut s.extra);
     }
 }
 
@@ -307,8 +311,10 @@ mod tests {
         for _ in 0..2 {
             analyze(&stages, text, &mut s);
             let expect = pipeline.analyze(text);
-            assert_eq!(s.tokens, expect, "cold and warm cache");
-            for (tok, &(_, hash, start)) in s.tokens.iter().zip(&s.word_info) {
+            let shape = |t: &[Token]| t.iter().map(|t| (t.start, t.end, t.kind, t.negated)).collect::<Vec<_>>();
+            assert_eq!(shape(&s.tokens), shape(&expect), "cold and warm cache");
+            // Word texts are not kept; their hashes and lexicon entries are those of the stems.
+            for (tok, &(_, hash, start)) in expect.iter().zip(&s.word_info) {
                 assert_eq!(hash, fnv1a64(7, tok.text.as_bytes()), "{}", tok.text);
                 assert_eq!(start, matcher.lookup(&tok.text), "{}", tok.text);
             }

@@ -186,18 +186,21 @@ impl LexiconMatcher {
 
     /// Calls `f` with every match, as [`LexiconMatcher::hits`] lists them, without allocating.
     pub fn for_each_hit(&self, tokens: &[Token], f: impl FnMut(LexiconHit)) {
-        self.for_each_hit_by(tokens, |i| self.lookup(&tokens[i].text), f);
+        self.for_each_hit_by(tokens.len(), |i| self.lookup(&tokens[i].text), |i, w| tokens[i].text == w, f);
     }
 
-    /// [`LexiconMatcher::for_each_hit`] with each token's [`LexiconMatcher::lookup`] given by `start_of(i)`.
+    /// [`LexiconMatcher::for_each_hit`] over `n` tokens, with token `i`'s
+    /// [`LexiconMatcher::lookup`] given by `start_of(i)`, and `is(i, term)` saying whether
+    /// token `i`'s analysed text is the term's token `term` (for phrases).
     pub fn for_each_hit_by(
         &self,
-        tokens: &[Token],
+        n: usize,
         start_of: impl Fn(usize) -> Option<u32>,
+        is: impl Fn(usize, &str) -> bool,
         mut f: impl FnMut(LexiconHit),
     ) {
         let mut i = 0;
-        while i < tokens.len() {
+        while i < n {
             let Some(starts) = start_of(i).and_then(|at| self.starts.get(at as usize)) else {
                 i += 1;
                 continue;
@@ -205,7 +208,7 @@ impl LexiconMatcher {
             let phrase = starts
                 .phrases
                 .iter()
-                .find(|(p, _, _)| p.len() <= tokens.len() - i && p.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.text));
+                .find(|(p, _, _)| p.len() <= n - i && p.iter().enumerate().all(|(k, w)| is(i + k, w)));
             if let Some((p, class, strength)) = phrase {
                 f(LexiconHit { start: i, end: i + p.len(), class: *class, strength: *strength });
                 i += p.len();
@@ -218,12 +221,13 @@ impl LexiconMatcher {
         }
     }
 
-    /// Appends the lexicon features of `tokens` at indices `base..`; `start_of(i)` is
-    /// token `i`'s [`LexiconMatcher::lookup`].
+    /// Appends the lexicon features of `tokens` at indices `base..`; `start_of` and `is`
+    /// are as for [`LexiconMatcher::for_each_hit_by`].
     pub fn features(
         &self,
         tokens: &[Token],
         start_of: impl Fn(usize) -> Option<u32>,
+        is: impl Fn(usize, &str) -> bool,
         base: u32,
         out: &mut Vec<(u32, f32)>,
     ) {
@@ -233,7 +237,7 @@ impl LexiconMatcher {
         let mut plain = [0f32; 32];
         let mut negated = [0f32; 32];
         let mut last = None;
-        self.for_each_hit_by(tokens, start_of, |hit| {
+        self.for_each_hit_by(tokens.len(), start_of, is, |hit| {
             let c = usize::from(hit.class);
             if tokens[hit.start].negated {
                 negated[c] += hit.strength;
@@ -276,7 +280,7 @@ mod tests {
         let m = LexiconMatcher::new(&lex, &pipeline);
         let mut out = Vec::new();
         let toks = pipeline.analyze("I love it :) but not the awful end");
-        m.features(&toks, |i| m.lookup(&toks[i].text), 100, &mut out);
+        m.features(&toks, |i| m.lookup(&toks[i].text), |i, w| toks[i].text == w, 100, &mut out);
         let positive_sum = (1.0f32 + 0.5 + 1.0).ln();
         assert_eq!(out[0], (100, positive_sum));
         // "awful" is inside the negation scope of "not".

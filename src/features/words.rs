@@ -1,7 +1,9 @@
-//! A per-thread memo of everything the featurizer derives from one word: its
-//! stem, whether it opens a negation scope, its feature hash and its lexicon
-//! entry. One look-up per word token replaces four (stem cache, negator list,
-//! hash, lexicon), which is most of the cost of featurising short texts.
+//! A per-thread memo of everything the featurizer derives from one word: whether
+//! it opens a negation scope, and the feature hash and lexicon entry of its stem.
+//! One look-up per word token replaces four (stem cache, negator list, hash,
+//! lexicon), which is most of the cost of featurising short texts. Plain words
+//! are looked up by their source bytes, so their text is only written (and
+//! stemmed) when the cache does not hold them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -10,7 +12,7 @@ use super::lexicon::LexiconMatcher;
 use super::prefetch::prefetch_l1;
 use crate::text::{NegationMarker, TextPipeline, Token, TokenKind};
 
-/// Longest word (and stem) kept in the cache, in bytes; longer words are analysed each time.
+/// Longest word kept in the cache, in bytes; longer words are analysed each time.
 const INLINE: usize = 15;
 
 /// Up to [`INLINE`] bytes and their length packed in 16 bytes (length in the top byte),
@@ -20,7 +22,11 @@ struct Inline(u128);
 
 impl Inline {
     fn new(s: &str) -> Option<Self> {
-        let (b, n) = (s.as_bytes(), s.len());
+        Self::from_bytes(s.as_bytes())
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        let n = b.len();
         // Whole-word loads that may overlap (the overlapping bytes are equal), instead
         // of a byte copy into a buffer, which would stall the wide read that follows it.
         let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
@@ -36,14 +42,24 @@ impl Inline {
         Some(Self(u128::from(lo) | u128::from(hi | (n as u64) << 56) << 64))
     }
 
-    fn len(self) -> usize {
-        (self.0 >> 120) as usize
-    }
-
-    fn write_to(self, out: &mut String) {
-        let bytes = self.0.to_le_bytes();
-        out.clear();
-        out.push_str(std::str::from_utf8(&bytes[..self.len()]).expect("built from a str"));
+    /// The key of a plain word (ASCII letters) from its source bytes, lowercased when
+    /// `lower`: what [`TextPipeline::plain_word`] would write. `None` when the word is
+    /// too long or has a run of four equal letters to shorten (rare: use the text).
+    fn plain(src: &[u8], lower: bool) -> Option<Self> {
+        const BYTES: u128 = u128::from_le_bytes([1; 16]);
+        const LOW7: u128 = 0x7f * BYTES;
+        const HIGH: u128 = 0x80 * BYTES;
+        const CASE: u128 = 0x20 * BYTES;
+        let key = Self::from_bytes(src)?;
+        let n = src.len();
+        let letters = (1u128 << (8 * n)) - 1;
+        let v = if lower { key.0 | (CASE & letters) } else { key.0 };
+        // Byte i of `e` is zero when letters i and i+1 are equal; three zero bytes in a
+        // row are a run of four. (`(e & 0x7f..) + 0x7f..` carries into no other byte.)
+        let e = (v ^ (v >> 8)) & (letters >> 8);
+        let nonzero = ((e & LOW7) + LOW7) | e;
+        let zero = !nonzero & HIGH & (letters >> 8);
+        (zero & (zero >> 8) & (zero >> 16) == 0).then_some(Self(v))
     }
 
     /// Where the key's probe sequence starts in a table of `2^bits` slots.
@@ -53,19 +69,16 @@ impl Inline {
     }
 }
 
-/// What one normalised word becomes, with the word itself: one slot of the
-/// cache, aligned to a cache line so that a look-up touches one line.
+/// What one normalised word becomes, with the word itself: one slot of the cache.
 #[derive(Debug, Clone, Copy, Default)]
-#[repr(align(64))]
+#[repr(align(32))]
 struct Slot {
     /// The word; zero when the slot is empty.
     word: Inline,
-    /// The stem, when it differs from the word; zero otherwise.
-    stem: Inline,
     /// Feature hash of the stemmed form.
     hash: u64,
-    /// The lexicon terms starting with the stemmed form.
-    lexicon: Option<u32>,
+    /// The lexicon terms starting with the stemmed form, or `u32::MAX`.
+    lexicon: u32,
     /// The word opens a negation scope.
     negator: bool,
 }
@@ -145,19 +158,32 @@ impl WordCache {
         self.len = 0;
     }
 
-    /// Stems every word token in place and lists, per token, whether it opens a
-    /// negation scope, its feature hash and its lexicon entry. The slots of all the
-    /// words are requested first, so that their cache misses overlap.
+    /// Lists, per token of `text` (as [`TextPipeline::tokenize_lazy_into`] gives them),
+    /// whether it opens a negation scope, its feature hash (of the stem, for a word) and
+    /// its lexicon entry. A word's text is left as it is, or its normal form, or its stem.
+    /// The slots of all the words are requested first, so that their cache misses overlap.
     pub fn analyze_tokens(
         &mut self,
         stages: &WordStages<'_>,
+        text: &str,
         tokens: &mut [Token],
         out: &mut Vec<(bool, u64, Option<u32>)>,
     ) {
         self.bind(stages);
+        let lower = stages.pipeline.config().lowercase;
         self.keys.clear();
-        for tok in tokens.iter() {
-            let key = if tok.kind == TokenKind::Word { Inline::new(&tok.text) } else { None };
+        for tok in tokens.iter_mut() {
+            let key = match tok.kind {
+                TokenKind::Word if tok.text.is_empty() => {
+                    let src = &text[tok.start..tok.end];
+                    Inline::plain(src.as_bytes(), lower).or_else(|| {
+                        stages.pipeline.plain_word(src, &mut tok.text);
+                        Inline::new(&tok.text)
+                    })
+                }
+                TokenKind::Word => Inline::new(&tok.text),
+                _ => None,
+            };
             if let Some(key) = key {
                 prefetch_l1(&self.slots[key.slot(Self::BITS)]);
             }
@@ -166,7 +192,7 @@ impl WordCache {
         out.clear();
         for (i, tok) in tokens.iter_mut().enumerate() {
             out.push(match self.keys[i] {
-                Some(key) => self.apply(stages, key, &mut tok.text),
+                Some(key) => self.apply(stages, key, &text[tok.start..tok.end], &mut tok.text),
                 None if tok.kind == TokenKind::Word => stages.analyze(&mut tok.text),
                 None => {
                     let (hash, lexicon) = stages.plain(&tok.text);
@@ -176,38 +202,38 @@ impl WordCache {
         }
     }
 
-    /// Replaces the normalised word in `word` (whose key is `key`) by its stem and
-    /// returns whether it opens a negation scope, its feature hash and its lexicon entry.
-    fn apply(&mut self, stages: &WordStages<'_>, key: Inline, word: &mut String) -> (bool, u64, Option<u32>) {
+    /// Whether the word with key `key` opens a negation scope, and its stem's feature hash
+    /// and lexicon entry. On a miss the word is analysed from `word`, its normal form, which
+    /// is first written from `src` when empty (a plain word), and becomes its stem.
+    fn apply(
+        &mut self,
+        stages: &WordStages<'_>,
+        key: Inline,
+        src: &str,
+        word: &mut String,
+    ) -> (bool, u64, Option<u32>) {
         let mask = self.slots.len() - 1;
         let mut at = key.slot(Self::BITS);
         loop {
             let slot = &self.slots[at];
             if slot.word == key {
-                if slot.stem != Inline::default() {
-                    slot.stem.write_to(word);
-                }
-                return (slot.negator, slot.hash, slot.lexicon);
+                return (slot.negator, slot.hash, (slot.lexicon != u32::MAX).then_some(slot.lexicon));
             }
             if slot.word == Inline::default() {
                 break;
             }
             at = (at + 1) & mask;
         }
-        let (negator, hash, lexicon) = stages.analyze(word);
-        // A stem equal to the word is stored as zero (nothing to rewrite); an uncacheable one not at all.
-        let stem = match Inline::new(word) {
-            Some(stem) if stem == key => Some(Inline::default()),
-            stem => stem,
-        };
-        if let Some(stem) = stem {
-            if self.len >= Self::CAPACITY {
-                self.clear();
-                at = key.slot(Self::BITS);
-            }
-            self.slots[at] = Slot { word: key, stem, hash, lexicon, negator };
-            self.len += 1;
+        if word.is_empty() {
+            stages.pipeline.plain_word(src, word);
         }
+        let (negator, hash, lexicon) = stages.analyze(word);
+        if self.len >= Self::CAPACITY {
+            self.clear();
+            at = key.slot(Self::BITS);
+        }
+        self.slots[at] = Slot { word: key, hash, lexicon: lexicon.unwrap_or(u32::MAX), negator };
+        self.len += 1;
         (negator, hash, lexicon)
     }
 }
@@ -227,25 +253,49 @@ mod tests {
             expect[INLINE] = n as u8;
             let fits = (1..=INLINE).contains(&n);
             assert_eq!(key, fits.then(|| Inline(u128::from_le_bytes(expect))), "length {n}");
-            if let Some(key) = key {
-                let mut out = String::from("x");
-                key.write_to(&mut out);
-                assert_eq!(out, &text[..n]);
-            }
         }
     }
 
+    /// A plain word's key from its source bytes is the key of its normal form, unless
+    /// the word is too long or has a run to shorten.
+    #[test]
+    fn plain_keys_are_the_keys_of_normal_forms() {
+        let mut state = 5u64;
+        let mut checked = [0; 2];
+        for lowercase in [true, false] {
+            let pipeline = TextPipeline::new(TextConfig { lowercase, ..TextConfig::default() });
+            let mut normal = String::new();
+            for _ in 0..20_000 {
+                let len = 1 + (state % 17) as usize;
+                let word: String = (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        char::from(b"aAbBcz"[(state >> 33) as usize % 6])
+                    })
+                    .collect();
+                pipeline.plain_word(&word, &mut normal);
+                let form = if lowercase { word.to_lowercase() } else { word.clone() };
+                let run = form.as_bytes().windows(4).any(|w| w.iter().all(|&b| b == w[0]));
+                let expect = if run || word.len() > INLINE { None } else { Inline::new(&normal) };
+                assert_eq!(Inline::plain(word.as_bytes(), lowercase), expect, "{word:?} -> {normal:?}");
+                checked[usize::from(expect.is_some())] += 1;
+            }
+        }
+        assert!(checked.iter().all(|&c| c > 1000), "{checked:?}");
+    }
+
     /// Every answer equals the uncached analysis, through collisions, a full table
-    /// (which empties it), words too long to cache and a change of featurizer.
+    /// (which empties it), words too long to cache, plain words read from their
+    /// source and a change of featurizer.
     #[test]
     fn cached_answers_equal_fresh_analysis() {
         let pipeline = TextPipeline::new(TextConfig::default());
         let words: Vec<String> = (0..WordCache::CAPACITY + 5000)
             .map(|i| {
                 let stem: String = (0..4).map(|d| char::from(b'a' + (i / 26usize.pow(d) % 26) as u8)).collect();
-                format!("{stem}{}", ["ing", "ed", "s", "", "ationally", "nesses"][i % 6])
+                format!("{stem}{}", ["ing", "ed", "s", "", "ationally", "nesses", "ooooh"][i % 7])
             })
-            .chain(["not".into(), "internationalizations".into()])
+            .chain(["not".into(), "Internationalizations".into(), "NOT".into()])
             .collect();
         let mut cache = WordCache::default();
         for seed in [1, 2] {
@@ -254,18 +304,21 @@ mod tests {
                 // Every 7th word again soon after, so both hits and misses are checked.
                 for (i, w) in words.iter().enumerate() {
                     for w in [w, &words[i / 7 * 7]] {
-                        let mut tokens = vec![Token {
-                            text: w.clone(),
+                        // The same word given as a normal form and as a plain word's span.
+                        let mut normal = String::new();
+                        pipeline.plain_word(w, &mut normal);
+                        let token = |text: &str| Token {
+                            text: text.to_string(),
                             start: 0,
                             end: w.len(),
                             kind: TokenKind::Word,
                             negated: false,
-                        }];
+                        };
+                        let mut tokens = vec![token(&normal), token("")];
                         let mut got = Vec::new();
-                        cache.analyze_tokens(&stages, &mut tokens, &mut got);
-                        let mut expect = w.clone();
-                        let info = stages.analyze(&mut expect);
-                        assert_eq!((got[0], &tokens[0].text), (info, &expect), "{w} in round {round}");
+                        cache.analyze_tokens(&stages, w, &mut tokens, &mut got);
+                        let info = stages.analyze(&mut normal);
+                        assert_eq!(got, [info, info], "{w} in round {round}");
                     }
                 }
             }

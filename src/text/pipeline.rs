@@ -66,10 +66,16 @@ impl TextPipeline {
         }
     }
 
-    /// The first stage only: tokenises (and normalises) `text` into `out`, for
-    /// callers that run the later stages themselves with a per-word cache.
-    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
-        self.tokenizer.tokenize_into(text, out);
+    /// The first stage only, for callers that run the later stages themselves with a
+    /// per-word cache: tokenises `text` into `out` as [`Tokenizer::tokenize_lazy_into`]
+    /// does, leaving plain words' text to [`TextPipeline::plain_word`].
+    pub fn tokenize_lazy_into(&self, text: &str, out: &mut Vec<Token>) {
+        self.tokenizer.tokenize_lazy_into(text, out);
+    }
+
+    /// The normal form of a plain word (see [`Tokenizer::plain_word`]).
+    pub fn plain_word(&self, word: &str, out: &mut String) {
+        self.tokenizer.plain_word(word, out);
     }
 
     /// The stem of one normalised word, or `None` when stemming is off or leaves it unchanged.

@@ -35,6 +35,28 @@ fn is_combining(c: char) -> bool {
 impl Tokenizer {
     /// Tokenises `text` into `out`, reusing the string buffers of tokens already there.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        self.tokenize_with::<true>(text, out);
+    }
+
+    /// [`Tokenizer::tokenize_into`], except that plain words leave their text empty:
+    /// words of ASCII letters only, whose normal form [`Tokenizer::plain_word`] writes
+    /// from their span when a caller needs it. (Other word tokens are never empty.)
+    pub fn tokenize_lazy_into(&self, text: &str, out: &mut Vec<Token>) {
+        self.tokenize_with::<false>(text, out);
+    }
+
+    /// The normal form of the plain word `word` (ASCII letters only) into `out`: lowercased
+    /// when the normaliser lowercases, with runs of one letter longer than three shortened.
+    pub fn plain_word(&self, word: &str, out: &mut String) {
+        out.clear();
+        out.push_str(word);
+        if self.normalizer.lowercase {
+            out.make_ascii_lowercase();
+        }
+        squeeze_repeats(out);
+    }
+
+    fn tokenize_with<const PLAIN_TEXT: bool>(&self, text: &str, out: &mut Vec<Token>) {
         let bytes = text.as_bytes();
         let mut n = 0;
         let mut i = 0;
@@ -48,11 +70,9 @@ impl Tokenizer {
             }
             if let Some(end) = self.fast_word_end(bytes, i) {
                 let tok = next_token(out, &mut n, i, end, TokenKind::Word);
-                tok.text.push_str(&text[i..end]);
-                if self.normalizer.lowercase {
-                    tok.text.make_ascii_lowercase();
+                if PLAIN_TEXT {
+                    self.plain_word(&text[i..end], &mut tok.text);
                 }
-                squeeze_repeats(&mut tok.text);
                 i = end;
                 continue;
             }
