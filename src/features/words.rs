@@ -25,6 +25,7 @@ impl Inline {
         Self::from_bytes(s.as_bytes())
     }
 
+    #[inline]
     fn from_bytes(b: &[u8]) -> Option<Self> {
         let n = b.len();
         // Whole-word loads that may overlap (the overlapping bytes are equal), instead

@@ -103,6 +103,7 @@ impl Tokenizer {
     /// h, w or x may be URLs or "xd", and "t_" may be "t_t"), ended by a byte that cannot
     /// continue a word (not a letter, digit, `_`, apostrophe or non-ASCII byte, nor the dot
     /// after a single letter, as in "U.S.").
+    #[inline]
     fn fast_word_end(&self, bytes: &[u8], i: usize) -> Option<usize> {
         let b = bytes[i];
         if !b.is_ascii_alphabetic()
@@ -215,6 +216,7 @@ impl Tokenizer {
 
 /// Length of the run of ASCII letters that starts `b`, eight bytes at a time:
 /// most words end inside the first word-sized chunk, so the loop exit is predictable.
+#[inline]
 fn alpha_run(b: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
