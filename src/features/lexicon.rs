@@ -120,6 +120,9 @@ impl Lexicon {
 pub struct LexiconMatcher {
     /// Every term's first token → its entry in `starts`: one look-up per token finds both kinds of match.
     map: FastMap<String, u32>,
+    /// The first bytes of the terms' first tokens, one bit each: most tokens start with
+    /// none of them and need no hashing.
+    first_bytes: [u64; 4],
     starts: Vec<Starts>,
     n_classes: usize,
 }
@@ -168,7 +171,11 @@ impl LexiconMatcher {
         for s in &mut starts {
             s.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         }
-        Self { map, starts, n_classes: lexicon.classes.len() }
+        let mut first_bytes = [0u64; 4];
+        for b in map.keys().filter_map(|k| k.bytes().next()) {
+            first_bytes[usize::from(b / 64)] |= 1 << (b % 64);
+        }
+        Self { map, first_bytes, starts, n_classes: lexicon.classes.len() }
     }
 
     /// Every match in `tokens`, longest phrase first at each position, without overlaps.
@@ -181,6 +188,10 @@ impl LexiconMatcher {
     /// The terms that start with `word`, as an index for [`LexiconMatcher::for_each_hit_by`]
     /// (stable for this matcher, so callers may cache it per word).
     pub fn lookup(&self, word: &str) -> Option<u32> {
+        let b = *word.as_bytes().first()?;
+        if self.first_bytes[usize::from(b / 64)] >> (b % 64) & 1 == 0 {
+            return None;
+        }
         self.map.get(word).copied()
     }
 
