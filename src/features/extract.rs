@@ -35,8 +35,8 @@ pub struct Scratch {
     word_info: Vec<(bool, u64, Option<u32>)>,
     /// Extra (lexicon) features of the last document.
     extra: Vec<(u32, f32)>,
-    /// The last conjoined target: hash seed, name, hash.
-    target_hash: (u64, String, u64),
+    /// The conjoined targets seen most recently: hash seed, name, hash.
+    target_hashes: Vec<(u64, String, u64)>,
 }
 
 impl Scratch {
@@ -153,12 +153,20 @@ pub(crate) fn raw_counts(
         }
     }
     if let (TargetMode::Conjoin, Some(t)) = (mode, target) {
-        // Rows often share a target: keep the last one's hash instead of lowercasing per row.
-        if s.target_hash.0 != seed || s.target_hash.1 != t.name {
-            let h = combine(NS_TARGET, fnv1a64(seed, t.name.trim().to_lowercase().as_bytes()));
-            s.target_hash = (seed, t.name.to_string(), h);
-        }
-        let th = s.target_hash.2;
+        // Rows share a few targets: keep their hashes instead of lowercasing per row.
+        const KEPT: usize = 16;
+        let known = s.target_hashes.iter().find(|(sd, name, _)| *sd == seed && name == t.name);
+        let th = match known {
+            Some(&(_, _, h)) => h,
+            None => {
+                let h = combine(NS_TARGET, fnv1a64(seed, t.name.trim().to_lowercase().as_bytes()));
+                if s.target_hashes.len() == KEPT {
+                    s.target_hashes.remove(0);
+                }
+                s.target_hashes.push((seed, t.name.to_string(), h));
+                h
+            }
+        };
         let n = s.hashes.len();
         for i in 0..n {
             let h = combine(th, s.hashes[i]);

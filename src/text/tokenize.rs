@@ -103,7 +103,7 @@ impl Tokenizer {
     /// h, w or x may be URLs or "xd", and "t_" may be "t_t"), ended by a byte that cannot
     /// continue a word (not a letter, digit, `_`, apostrophe or non-ASCII byte, nor the dot
     /// after a single letter, as in "U.S.").
-    #[inline]
+    #[inline(always)]
     fn fast_word_end(&self, bytes: &[u8], i: usize) -> Option<usize> {
         let b = bytes[i];
         if !b.is_ascii_alphabetic()
