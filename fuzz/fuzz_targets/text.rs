@@ -4,7 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stance::text::{normalize, split_sentences, StemCache, StemLanguage, TextConfig, TextPipeline, Token};
+use stance::text::{
+    normalize, split_sentences, Normalizer, StemCache, StemLanguage, TextConfig, TextPipeline, Token, Tokenizer,
+};
 
 fn check_tokens(text: &str, tokens: &[Token], what: &str) {
     let mut prev_end = 0;
@@ -60,6 +62,23 @@ fuzz_target!(|data: &[u8]| {
     if let (Some(&first), Some(&last)) = (data.first(), data.last()) {
         let other = TextPipeline::new(config_from(first, last));
         check_tokens(text, &other.analyze(text), "configured pipeline");
+
+        // The lazy tokenisation (the featurizer's) gives the same tokens, except that plain
+        // words leave their text empty; their normal form is then `plain_word` of the span.
+        let tokenizer = Tokenizer { social: first & 4 != 0, normalizer: Normalizer { unicode: first & 1 != 0, lowercase: first & 2 != 0 } };
+        let (eager, mut lazy) = (tokenizer.tokenize(text), Vec::new());
+        tokenizer.tokenize_lazy_into(text, &mut lazy);
+        assert_eq!(lazy.len(), eager.len(), "lazy tokenisation differs on {text:?}");
+        let mut normal = String::new();
+        for (l, e) in lazy.iter().zip(&eager) {
+            assert_eq!((l.start, l.end, l.kind), (e.start, e.end, e.kind), "lazy token differs on {text:?}");
+            if l.text.is_empty() {
+                tokenizer.plain_word(&text[l.start..l.end], &mut normal);
+                assert_eq!(normal, e.text, "plain word differs on {text:?}");
+            } else {
+                assert_eq!(l.text, e.text, "lazy token text differs on {text:?}");
+            }
+        }
     }
 
     // Sentences: trimmed, non-empty, increasing, non-overlapping byte spans.

@@ -347,6 +347,30 @@ mod tests {
     }
 
     #[test]
+    fn lazy_tokens_are_eager_tokens_with_plain_words_left_to_plain_word() {
+        let text = "Sooooo GOOD, Internationalization's what we said: U.S. 3.5 @bob #Tag :) café xD";
+        for lowercase in [true, false] {
+            let t = Tokenizer { social: true, normalizer: Normalizer { unicode: true, lowercase } };
+            let (eager, mut lazy) = (t.tokenize(text), Vec::new());
+            t.tokenize_lazy_into(text, &mut lazy);
+            assert_eq!(lazy.len(), eager.len());
+            let mut normal = String::new();
+            let mut plain = 0;
+            for (l, e) in lazy.iter().zip(&eager) {
+                assert_eq!((l.start, l.end, l.kind), (e.start, e.end, e.kind));
+                if l.text.is_empty() {
+                    t.plain_word(&text[l.start..l.end], &mut normal);
+                    assert_eq!(normal, e.text);
+                    plain += 1;
+                } else {
+                    assert_eq!(l.text, e.text);
+                }
+            }
+            assert!(plain >= 3, "{plain} plain words");
+        }
+    }
+
+    #[test]
     fn alpha_run_matches_a_byte_loop() {
         let mut state = 7u64;
         let alphabet = b"aZ@[`{09 \xc3\xa9.'_zAqQ\x7f\x80";
