@@ -74,7 +74,7 @@ pub(crate) fn raw_counts(
     doc: &Doc<'_>,
     s: &mut Scratch,
     out: &mut Vec<(u32, f32)>,
-    on_indices: impl Fn(&[u32]),
+    on_indices: impl Fn(&mut Vec<u32>),
 ) {
     let (text, target) = (doc.text, doc.target);
     analyze(stages, text, s);
@@ -177,7 +177,7 @@ pub(crate) fn raw_counts(
     let shift = 64 - u32::from(config.hash_bits);
     s.indices.clear();
     s.indices.extend(s.hashes.iter().map(|&h| (mix64(h) >> shift) as u32));
-    on_indices(&s.indices);
+    on_indices(&mut s.indices);
     radix_sort(&mut s.indices, &mut s.sort_buf, config.hash_bits);
     out.clear();
     out.reserve(s.indices.len());

@@ -169,14 +169,15 @@ impl Featurizer {
     }
 
     /// [`Featurizer::raw_one`], calling `on_indices` with the document's hashed feature
-    /// indices (unsorted, with repeats) as soon as they are known, so that a caller can
-    /// start fetching what it will need for them.
+    /// indices (unsorted, with repeats) as soon as they are known: the caller may drop
+    /// those it has no use for (they are then not counted) and start fetching what it
+    /// needs for the rest.
     pub fn raw_one_with(
         &self,
         doc: Doc<'_>,
         scratch: &mut Scratch,
         counts: &mut Vec<(u32, f32)>,
-        on_indices: impl Fn(&[u32]),
+        on_indices: impl Fn(&mut Vec<u32>),
     ) {
         let stages = WordStages {
             id: self.id,

@@ -72,7 +72,7 @@ impl Classifier {
         let bias = self.model.bias.as_slice().expect("bias is contiguous");
         match self.table.get_or_init(|| PredictTable::build(&self.featurizer, &self.model)) {
             Some(table) => {
-                self.featurizer.raw_one_with(doc, &mut s.features, &mut s.row, |idx| table.prefetch(idx));
+                self.featurizer.raw_one_with(doc, &mut s.features, &mut s.row, |idx| table.keep_seen(idx));
                 table.scores(&s.row, s.features.extra(), bias, &mut s.scored, probs);
             }
             None => {

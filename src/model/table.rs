@@ -14,6 +14,8 @@ const MAX_FLOATS: usize = 1 << 26;
 #[derive(Debug)]
 pub(crate) struct PredictTable {
     rows: Vec<f32>,
+    /// One bit per feature: set when its row can count (IDF above zero).
+    live: Vec<u64>,
     stride: usize,
     /// Offset of the class weights in a row (1, or 2 with NB scales).
     weights_at: usize,
@@ -43,16 +45,31 @@ impl PredictTable {
             }
             rows.extend_from_slice(&weights[j * k..j * k + k]);
         }
+        let mut live = vec![0u64; dim.div_ceil(64)];
+        for j in (0..dim).filter(|&j| w.idf[j] > 0.0) {
+            live[j / 64] |= 1 << (j % 64);
+        }
         let config = featurizer.config();
         let (sublinear_tf, l2_normalize) = (config.sublinear_tf, config.l2_normalize);
-        Some(Self { rows, stride, weights_at, k, sublinear_tf, l2_normalize })
+        Some(Self { rows, live, stride, weights_at, k, sublinear_tf, l2_normalize })
     }
 
-    /// Asks the processor to start loading the rows of `indices` into its second-level
-    /// cache (which takes more misses in flight than the first), so that
-    /// [`PredictTable::scores`] finds them near.
-    pub fn prefetch(&self, indices: &[u32]) {
-        for &i in indices {
+    /// Drops from `indices` the features never seen in training (their IDF is zero, so
+    /// scoring would drop them), and asks the processor to start loading the rows of the
+    /// rest into its second-level cache (which takes more misses in flight than the
+    /// first), so that [`PredictTable::scores`] finds them near. The bits are a small,
+    /// cache-resident array; the filter has no branch, since seen and unseen features
+    /// come in no predictable order.
+    pub fn keep_seen(&self, indices: &mut Vec<u32>) {
+        let mut kept = 0;
+        for n in 0..indices.len() {
+            let i = indices[n];
+            let seen = self.live.get(i as usize / 64).is_some_and(|b| b >> (i % 64) & 1 == 1);
+            indices[kept] = i;
+            kept += usize::from(seen);
+        }
+        indices.truncate(kept);
+        for &i in indices.iter() {
             if let Some(row) = self.rows.get(i as usize * self.stride) {
                 prefetch_l2(row);
             }
@@ -165,7 +182,7 @@ mod tests {
             let (mut s, mut row, mut buf) = (Scratch::default(), Vec::new(), Vec::new());
             for d in &docs {
                 let (mut fused, mut plain) = (vec![0f32; k], vec![0f32; k]);
-                f.raw_one(*d, &mut s, &mut row);
+                f.raw_one_with(*d, &mut s, &mut row, |idx| table.keep_seen(idx));
                 table.scores(&row, s.extra(), bias, &mut buf, &mut fused);
                 f.transform_one(*d, &mut s, &mut row);
                 model.scores_of(row.iter().copied(), &mut plain);
