@@ -53,9 +53,10 @@ impl Scratch {
     }
 }
 
-/// Runs the text stages on `text` into `s.tokens` through the per-word cache:
-/// the same tokens as [`crate::text::TextPipeline::analyze_into`], plus each
-/// token's feature hash and lexicon entry in `s.word_info`.
+/// Runs the text stages on `text` into `s.tokens` through the per-word cache: the
+/// tokens of [`crate::text::TextPipeline::analyze_into`] (spans, kinds, negation; a
+/// word's text is not kept), with each one's negation role, feature hash and lexicon
+/// entry in `s.word_info`.
 fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     stages.pipeline.tokenize_lazy_into(text, &mut s.tokens);
     s.words.analyze_tokens(stages, text, &mut s.tokens, &mut s.word_info);

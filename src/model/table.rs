@@ -1,7 +1,9 @@
 //! The prediction table: for each feature, its fitted weighting (IDF, NB scale)
 //! next to its class weights in one row, so scoring a feature touches one cache
-//! line instead of three arrays. It repeats `Weights::apply` and
-//! `LinearModel::scores` operation for operation, so scores are bit-identical.
+//! line instead of three arrays, and one bit per feature saying whether training
+//! saw it, so unseen features are dropped before they are sorted or looked up. It
+//! repeats `Weights::apply` and `LinearModel::scores` operation for operation, so
+//! scores are bit-identical.
 
 use crate::features::{prefetch_l2, Featurizer};
 
@@ -98,8 +100,8 @@ impl PredictTable {
             let (r, idf) = buf[n];
             let tf = if self.sublinear_tf && c != 1.0 { 1.0 + c.ln() } else { c };
             let v = tf * idf * if self.weights_at == 2 { self.rows[r + 1] } else { 1.0 };
-            // Unseen features (IDF 0) come and go at random: keep without a branch,
-            // which would be mispredicted about as often as taken.
+            // Drop features without a value (IDF 0, unless `keep_seen` already dropped
+            // them, or an NB scale of 0) without a branch, which would be mispredicted often.
             buf[kept] = (r, v);
             kept += usize::from((idf > 0.0) & (v != 0.0));
         }
