@@ -17,16 +17,17 @@ const ETA0: f64 = 0.5;
 
 /// The training rows with their columns renumbered densely (only columns that
 /// occur), so the weights SGD touches are small enough to stay in cache.
-struct Compact {
+/// Row offsets and values are the matrix's own; only the column numbers are new.
+struct Compact<'a> {
     /// Original column of each compact column.
     columns: Vec<u32>,
-    indptr: Vec<usize>,
+    indptr: &'a [usize],
     indices: Vec<u32>,
-    values: Vec<f32>,
+    values: &'a [f32],
 }
 
-impl Compact {
-    fn new(x: &SparseRecords) -> Self {
+impl<'a> Compact<'a> {
+    fn new(x: &'a SparseRecords) -> Self {
         let m = x.matrix();
         let mut id = vec![u32::MAX; m.cols()];
         let mut columns = Vec::new();
@@ -42,7 +43,7 @@ impl Compact {
                 *slot
             })
             .collect();
-        Self { columns, indptr: m.indptr().raw_storage().to_vec(), indices, values: m.data().to_vec() }
+        Self { columns, indptr: m.indptr().into_raw_storage(), indices, values: m.data() }
     }
 
     fn row(&self, i: usize) -> (&[u32], &[f32]) {
