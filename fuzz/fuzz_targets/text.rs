@@ -4,9 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stance::text::{
-    normalize, split_sentences, Normalizer, StemCache, StemLanguage, TextConfig, TextPipeline, Token, Tokenizer,
-};
+use stance::text::{normalize, split_sentences, StemCache, StemLanguage, TextConfig, TextPipeline, Token};
 
 fn check_tokens(text: &str, tokens: &[Token], what: &str) {
     let mut prev_end = 0;
@@ -61,11 +59,11 @@ fuzz_target!(|data: &[u8]| {
     // Another configuration picked by the first and last bytes (any stemming language).
     if let (Some(&first), Some(&last)) = (data.first(), data.last()) {
         let other = TextPipeline::new(config_from(first, last));
+        let tokenizer = other.tokenizer();
         check_tokens(text, &other.analyze(text), "configured pipeline");
 
         // The lazy tokenisation (the featurizer's) gives the same tokens, except that plain
         // words leave their text empty; their normal form is then `plain_word` of the span.
-        let tokenizer = Tokenizer { social: first & 4 != 0, normalizer: Normalizer { unicode: first & 1 != 0, lowercase: first & 2 != 0 } };
         let (eager, mut lazy) = (tokenizer.tokenize(text), Vec::new());
         tokenizer.tokenize_lazy_into(text, &mut lazy);
         assert_eq!(lazy.len(), eager.len(), "lazy tokenisation differs on {text:?}");

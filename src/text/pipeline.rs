@@ -73,6 +73,11 @@ impl TextPipeline {
         self.tokenizer.tokenize_lazy_into(text, out);
     }
 
+    /// The tokeniser this pipeline's configuration makes.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
     /// The normal form of a plain word (see [`Tokenizer::plain_word`]).
     pub fn plain_word(&self, word: &str, out: &mut String) {
         self.tokenizer.plain_word(word, out);
