@@ -8,11 +8,15 @@
 
 pub mod batch;
 pub mod benchmark;
+pub mod container;
 pub mod data;
 pub mod eval;
 pub mod features;
+pub mod hash;
 pub mod model;
 pub mod news;
 pub mod output;
+pub(crate) mod prefetch;
+pub mod syntax;
 pub mod text;
 pub mod train;

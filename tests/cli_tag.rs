@@ -268,9 +268,9 @@ fn bad_model_files_fail_with_a_clear_message() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("not-a-model.csv", b"text,label\nhello,pos\n".to_vec(), "not a stance model file (bad magic number)"),
         ("empty.stance", Vec::new(), "not a stance model file"),
-        ("header.stance", good[..16].to_vec(), "truncated model file (incomplete header)"),
+        ("header.stance", good[..16].to_vec(), "truncated stance model file (incomplete header)"),
         ("half.stance", good[..good.len() / 2].to_vec(), "truncated or padded model file"),
-        ("flipped.stance", flipped, "corrupt model file (checksum mismatch)"),
+        ("flipped.stance", flipped, "corrupt stance model file (checksum mismatch)"),
     ];
     for (name, bytes, reason) in cases {
         let path = dir.path().join(name);

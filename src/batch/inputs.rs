@@ -22,7 +22,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
 }
 
 /// Extensions of files a directory contributes ("README.md" or "notes.pdf" do not).
-const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "csv", "tsv", "tab", "jsonl", "ndjson"];
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "csv", "tsv", "tab", "jsonl", "ndjson", "conllu"];
 
 fn is_input(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_none_or(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

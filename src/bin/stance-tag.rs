@@ -19,6 +19,7 @@ use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
 use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
 use stance::output::{sink, OutputFormat};
+use stance::syntax::{parse_stream, shipped_model_path, ParseFormat, ParseOptions, SyntaxModel};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -56,6 +57,37 @@ enum Command {
     /// Measure a model's speed: warm-up, then items/s, tokens/s and MB/s on one
     /// and all threads, latency p50/p99, model load time and peak memory.
     Bench(BenchArgs),
+    /// Part-of-speech tags, lemmas and dependency trees (CoNLL-U) for raw text
+    /// or CoNLL-U input; --score measures them against CoNLL-U gold.
+    Parse(ParseArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+struct ParseArgs {
+    /// Inputs: text files (each one document), CoNLL-U files with --input-format conllu,
+    /// directories, or - for stdin.
+    inputs: Vec<PathBuf>,
+    /// Syntax model (default: the shipped models/syntax-en-ewt.syntax).
+    #[arg(long)]
+    syntax_model: Option<PathBuf>,
+    /// What the inputs hold: raw text, or CoNLL-U whose words are kept and re-analysed.
+    #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+    input_format: ParseFormat,
+    /// Score the CoNLL-U input's gold tags and trees (UPOS, XPOS, lemma, UAS, LAS) on stderr.
+    #[arg(long)]
+    score: bool,
+    /// Write the scores as JSON to this file.
+    #[arg(long, requires = "score")]
+    metrics_json: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write to this file (through FILE.partial, renamed when complete).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// No messages on stderr but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -363,6 +395,38 @@ fn count_tokens(texts: &[String]) -> u64 {
     texts.iter().map(|t| pipeline.analyze(t).len() as u64).sum()
 }
 
+fn parse(a: ParseArgs) -> Result<u64> {
+    let path = a.syntax_model.clone().unwrap_or_else(shipped_model_path);
+    let model = SyntaxModel::load(&path)?;
+    let inputs = expand_inputs(&a.inputs).context("listing inputs")?;
+    let options =
+        ParseOptions { format: a.input_format, threads: threads(a.threads), score: a.score, ..ParseOptions::default() };
+    let mut report = |e: &stance::syntax::SyntaxError| eprintln!("stance-tag: skipped: {e}");
+    let summary = match &a.output {
+        Some(out) => {
+            let partial = PathBuf::from(format!("{}{}", out.display(), stance::batch::PARTIAL_SUFFIX));
+            let file = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+            let mut w = BufWriter::new(file);
+            let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&partial, out).with_context(|| format!("renaming {}", partial.display()))?;
+            summary
+        }
+        None => parse_stream(&model, &inputs, &options, &mut BufWriter::new(io::stdout().lock()), &mut report)?,
+    };
+    if !a.quiet {
+        eprintln!("stance-tag: {} sentences, {} words", summary.sentences, summary.words);
+    }
+    if let Some(scores) = summary.scores {
+        eprintln!("{}", scores.summary());
+        if let Some(p) = &a.metrics_json {
+            stance::container::write_atomic(p, format!("{:#}\n", scores.to_json()).as_bytes())
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    Ok(summary.errors)
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
@@ -371,6 +435,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Bench(b)) => bench(b),
+        Some(Command::Parse(p)) => parse(p),
         None => tag(cli.tag),
     };
     match result {

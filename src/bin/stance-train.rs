@@ -9,6 +9,7 @@ use stance::data::{Columns, Format};
 use stance::eval::format_table;
 use stance::features::{FeatureConfig, Lexicon, TargetMode};
 use stance::model::{save, ClassWeight, ModelKind};
+use stance::syntax::{train_treebank, ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
 use stance::train::{train, Progress, TrainOptions};
 
@@ -35,7 +36,53 @@ The report goes to stdout; progress to stderr. --metrics-json writes
 
 /// Fit a stance or sentiment classifier on labelled text (CSV, TSV or JSONL).
 #[derive(Parser, Debug)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(version, about, after_help = EXAMPLES, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    args: Option<Args>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Train a part-of-speech tagger, lemmatiser and dependency parser on a
+    /// Universal Dependencies treebank (CoNLL-U), e.g. UD English EWT.
+    Syntax(SyntaxArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SyntaxArgs {
+    /// Training treebank (CoNLL-U with gold tags and trees).
+    #[arg(long)]
+    train: PathBuf,
+    /// Development treebank: scored after training.
+    #[arg(long)]
+    dev: Option<PathBuf>,
+    /// Test treebank: scored after training.
+    #[arg(long)]
+    test: Option<PathBuf>,
+    /// Syntax model file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Write the scores as JSON to this file.
+    #[arg(long)]
+    metrics_json: Option<PathBuf>,
+    /// Tagger passes over the training data.
+    #[arg(long, default_value_t = TaggerParams::default().epochs)]
+    tagger_epochs: usize,
+    /// Parser passes over the training data.
+    #[arg(long, default_value_t = ParserParams::default().epochs)]
+    parser_epochs: usize,
+    /// Random seed (the same data and seed give the same model).
+    #[arg(long, default_value_t = ParserParams::default().seed)]
+    seed: u64,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct Args {
     /// Training data (.csv, .tsv or .jsonl); repeat to concatenate files.
     #[arg(long, required = true)]
@@ -373,8 +420,41 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+fn train_syntax(a: SyntaxArgs) -> Result<()> {
+    let params = SyntaxParams {
+        tagger: TaggerParams { epochs: a.tagger_epochs, seed: a.seed, ..TaggerParams::default() },
+        parser: ParserParams { epochs: a.parser_epochs, seed: a.seed, ..ParserParams::default() },
+    };
+    let quiet = a.quiet;
+    let report = train_treebank(&a.train, a.dev.as_deref(), a.test.as_deref(), params, |stage| {
+        if !quiet {
+            eprintln!("stance-train: {stage}");
+        }
+    })?;
+    let size = report.model.save(&a.output)?;
+    println!("trained on {} sentences in {:.1}s", report.model.info.n_sentences, report.train_seconds);
+    let mut json = serde_json::json!({ "train_seconds": report.train_seconds });
+    for (name, scores) in [("dev", report.dev), ("test", report.test)] {
+        if let Some(s) = scores {
+            println!("{name}: {}", s.summary());
+            json[name] = s.to_json();
+        }
+    }
+    println!("model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6);
+    if let Some(p) = &a.metrics_json {
+        stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    match run(Args::parse()) {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Syntax(a)) => train_syntax(a),
+        None => run(cli.args.expect("clap requires the training arguments without a subcommand")),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("stance-train: error: {e:#}");

@@ -3,8 +3,8 @@
 
 use super::config::{FeatureConfig, TargetMode};
 use super::featurizer::Doc;
-use super::hash::{combine, fnv1a64, fnv1a64_step, mix64};
 use super::words::{WordCache, WordStages};
+use crate::hash::{combine, fnv1a64, fnv1a64_step, mix64};
 use crate::text::{NegationMarker, Normalizer, Token, TokenKind};
 
 const NS_WORD: u64 = 0x5752_4400;

@@ -5,22 +5,20 @@
 mod config;
 mod extract;
 mod featurizer;
-mod hash;
 mod lexicon;
 mod parallel;
-mod prefetch;
 mod sparse;
 mod target;
 mod weighting;
 mod words;
 
+pub use crate::hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
+pub(crate) use crate::prefetch::{prefetch_l1, prefetch_l2};
 pub use config::{FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;
 pub use featurizer::{Doc, Featurizer, FeaturizerState};
-pub use hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
 pub use parallel::{map_chunks, map_chunks_with};
-pub(crate) use prefetch::{prefetch_l1, prefetch_l2};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::TargetRef;
 pub use weighting::Weights;

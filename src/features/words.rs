@@ -7,9 +7,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::hash::fnv1a64;
 use super::lexicon::LexiconMatcher;
-use super::prefetch::prefetch_l1;
+use crate::hash::fnv1a64;
+use crate::prefetch::prefetch_l1;
 use crate::text::{NegationMarker, TextPipeline, Token, TokenKind};
 
 /// Longest word kept in the cache, in bytes; longer words are analysed each time.

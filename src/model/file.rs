@@ -6,9 +6,7 @@
 //! the decoded model's internal consistency before use. Saving writes a
 //! temporary file beside the target and renames it into place.
 
-use std::fs::{self, File};
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
@@ -17,7 +15,8 @@ use super::classifier::{Classifier, ModelInfo};
 use super::error::ModelError;
 use super::linear::LinearModel;
 use super::params::ModelKind;
-use crate::features::{fnv1a64, Featurizer, FeaturizerState};
+use crate::container::{self, ContainerError};
+use crate::features::{Featurizer, FeaturizerState};
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"STANCE\x00M";
@@ -27,7 +26,6 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// Largest dense weight matrix (features × labels) a model may need: 2^28 values (1 GiB).
 pub const MAX_WEIGHTS: usize = 1 << 28;
-const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// The serialised payload (format version 1).
 #[derive(Debug, Serialize, Deserialize)]
@@ -64,45 +62,15 @@ pub fn to_bytes(model: &Classifier) -> Vec<u8> {
         bias: model.model.bias.to_vec(),
     };
     let body = postcard::to_stdvec(&payload).expect("in-memory serialisation cannot fail");
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv1a64(0, &body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
+    container::frame(MAGIC, FORMAT_VERSION, &body)
 }
 
 /// Parses a model from bytes; `path` names the source in errors.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Classifier, ModelError> {
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(format_err(path, "not a stance model file (bad magic number)"));
-    }
-    if bytes.len() < HEADER {
-        return Err(format_err(path, "truncated model file (incomplete header)"));
-    }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version > FORMAT_VERSION {
-        return Err(format_err(
-            path,
-            format!("model format version {version} is newer than this build reads ({FORMAT_VERSION}); upgrade stance"),
-        ));
-    }
-    if version == 0 {
-        return Err(format_err(path, "invalid model format version 0"));
-    }
-    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-    let body = &bytes[HEADER..];
-    if declared != body.len() as u64 {
-        return Err(format_err(
-            path,
-            format!("truncated or padded model file: header declares {declared} payload bytes, found {}", body.len()),
-        ));
-    }
-    let checksum = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
-    if fnv1a64(0, body) != checksum {
-        return Err(format_err(path, "corrupt model file (checksum mismatch)"));
-    }
+    let (_, body) = container::unframe(bytes, MAGIC, FORMAT_VERSION, "stance model").map_err(|e| match e {
+        ContainerError::Format(reason) => format_err(path, reason),
+        ContainerError::Io(e) => io_err(path, e),
+    })?;
     let payload: Payload =
         postcard::from_bytes(body).map_err(|e| format_err(path, format!("corrupt model payload: {e}")))?;
     build(path, payload)
@@ -140,13 +108,10 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
 
 /// Loads and validates a model file.
 pub fn load(path: &Path) -> Result<Classifier, ModelError> {
-    let mut file = File::open(path).map_err(|e| io_err(path, e))?;
-    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(format_err(path, format!("file of {len} bytes is larger than any model this build reads")));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    (&mut file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    let bytes = container::read_limited(path, MAX_FILE_BYTES, "model").map_err(|e| match e {
+        ContainerError::Format(reason) => format_err(path, reason),
+        ContainerError::Io(e) => io_err(path, e),
+    })?;
     from_bytes(path, &bytes)
 }
 
@@ -159,29 +124,19 @@ pub fn save(model: &Classifier, path: &Path) -> Result<u64, ModelError> {
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| format_err(path, "not a file path"))?;
-    let tmp: PathBuf = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io_err(path, e)
-    })
+    container::write_atomic(path, bytes).map_err(|e| io_err(path, e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::fnv1a64;
     use crate::features::{Doc, FeatureConfig};
     use crate::model::{LinearParams, LinearValidParams};
     use crate::text::TextConfig;
     use linfa::traits::Fit;
     use linfa::{DatasetBase, ParamGuard};
+    use std::fs;
 
     fn tiny() -> Classifier {
         let texts = ["great deal", "bad deal", "great plan", "bad plan"];
@@ -223,7 +178,7 @@ mod tests {
         let p = Path::new("m");
         let msg = |b: &[u8]| from_bytes(p, b).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg(b"text,label\n").contains("not a stance model file"));
-        assert!(msg(&good[..20]).contains("truncated model file"));
+        assert!(msg(&good[..20]).contains("truncated stance model file"));
         assert!(msg(&good[..good.len() - 5]).contains("truncated or padded"));
         let mut newer = good.clone();
         newer[8..12].copy_from_slice(&99u32.to_le_bytes());

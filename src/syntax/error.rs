@@ -1,0 +1,38 @@
+//! Syntax errors: bad CoNLL-U input, unusable training data, bad model files.
+
+use thiserror::Error;
+
+/// Errors from reading treebanks, training, and loading or saving syntax models.
+#[derive(Debug, Error)]
+pub enum SyntaxError {
+    /// A malformed CoNLL-U line or sentence.
+    #[error("{path}:{line}: {reason}")]
+    Conllu {
+        /// The file (`-` for stdin).
+        path: String,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a valid syntax model of a version this build reads.
+    #[error("{path}: {reason}")]
+    Format {
+        /// The model file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Training data or options that cannot train a model.
+    #[error("cannot train: {0}")]
+    Train(String),
+}

@@ -1,0 +1,30 @@
+//! Syntax stage: part-of-speech tags, lemmas and labelled dependency trees in
+//! Universal Dependencies, from models trained on a treebank in CoNLL-U.
+//!
+//! [`SyntaxModel::annotate`] fills a [`Sentence`]'s columns; [`train()`] makes a
+//! model from a treebank; [`SyntaxScores`] scores one against gold trees.
+
+pub mod conllu;
+mod error;
+mod eval;
+mod lemma;
+mod model;
+mod parser;
+pub mod perceptron;
+mod stream;
+mod tagger;
+mod train;
+mod words;
+
+pub use conllu::{ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
+pub use error::SyntaxError;
+pub use eval::SyntaxScores;
+pub use lemma::Lemmatizer;
+pub use model::{
+    shipped_model_path, SyntaxInfo, SyntaxModel, SyntaxScratch, FORMAT_VERSION, MAGIC, SHIPPED_SYNTAX_MODEL,
+};
+pub use parser::{projectivize, Parse, ParseExample, ParseInput, ParseScratch, Parser, ParserParams};
+pub use stream::{parse_stream, read_treebank, ParseFormat, ParseOptions, ParseSummary};
+pub use tagger::{TagScratch, Tagger, TaggerParams};
+pub use train::{score, train, train_treebank, SyntaxParams, TreebankReport};
+pub use words::{sentences, RawSentence, MAX_SENTENCE_WORDS};

@@ -1,0 +1,169 @@
+//! The syntax model: tagger, lemmatiser and parser in one file (the crate's
+//! container: magic `STANCE\0S`, version, length, checksum, then `postcard`),
+//! and [`SyntaxModel::annotate`], which fills a sentence's tags, lemmas and tree.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::conllu::Sentence;
+use super::error::SyntaxError;
+use super::lemma::Lemmatizer;
+use super::parser::{ParseInput, ParseScratch, Parser};
+use super::tagger::{TagScratch, Tagger};
+use crate::container::{self, ContainerError};
+use crate::hash::fnv1a64;
+
+/// First bytes of every syntax model file.
+pub const MAGIC: &[u8; 8] = b"STANCE\x00S";
+/// The format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Largest syntax model file this build reads (512 MiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 29;
+/// The shipped English model (trained on UD English EWT), relative to the project.
+pub const SHIPPED_SYNTAX_MODEL: &str = "models/syntax-en-ewt.syntax";
+
+/// Where the shipped model is: under the working directory when it is there,
+/// else in the source tree this build came from.
+pub fn shipped_model_path() -> std::path::PathBuf {
+    let local = Path::new(SHIPPED_SYNTAX_MODEL);
+    if local.exists() {
+        local.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(SHIPPED_SYNTAX_MODEL)
+    }
+}
+
+/// Where a model came from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SyntaxInfo {
+    /// The crate version that trained it.
+    pub crate_version: String,
+    /// FNV-1a 64 of the training treebank's bytes, in hex.
+    pub training_data_hash: String,
+    /// Training sentences.
+    pub n_sentences: usize,
+    /// The training settings, as `key=value` pairs.
+    pub settings: String,
+}
+
+/// A trained syntax pipeline.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SyntaxModel {
+    /// Provenance.
+    pub info: SyntaxInfo,
+    pub(crate) tagger: Tagger,
+    pub(crate) lemmatizer: Lemmatizer,
+    pub(crate) parser: Parser,
+    #[serde(skip)]
+    tag_keys: Vec<(u64, u64)>,
+}
+
+/// Per-thread buffers for [`SyntaxModel::annotate`].
+#[derive(Debug, Default, Clone)]
+pub struct SyntaxScratch {
+    tag: TagScratch,
+    parse: ParseScratch,
+    tags: Vec<u16>,
+    input: ParseInput,
+    lower: String,
+}
+
+/// The hash the parser sees for a word (its case-folded form).
+pub(crate) fn word_key(form: &str, lower: &mut String) -> u64 {
+    lower.clear();
+    lower.extend(form.chars().flat_map(char::to_lowercase));
+    fnv1a64(2, lower.as_bytes())
+}
+
+/// The hashes the parser sees for a tag pair (XPOS, UPOS).
+pub(crate) fn tag_key(upos: &str, xpos: &str) -> (u64, u64) {
+    (fnv1a64(22, xpos.as_bytes()), fnv1a64(21, upos.as_bytes()))
+}
+
+impl SyntaxModel {
+    /// Assembles a model from trained parts.
+    pub(crate) fn new(info: SyntaxInfo, tagger: Tagger, lemmatizer: Lemmatizer, parser: Parser) -> Self {
+        let mut m = SyntaxModel { info, tagger, lemmatizer, parser, tag_keys: Vec::new() };
+        m.build();
+        m
+    }
+
+    fn build(&mut self) {
+        self.tag_keys = (0..self.tagger.n_tags())
+            .map(|c| {
+                let (u, x) = self.tagger.tag_name(c);
+                tag_key(u, x)
+            })
+            .collect();
+        self.lemmatizer.build();
+    }
+
+    /// The dependency labels the parser predicts.
+    pub fn labels(&self) -> &[String] {
+        self.parser.labels()
+    }
+
+    /// Tags, lemmatises and parses `sentence` in place (its words' forms are kept;
+    /// UPOS, XPOS, LEMMA, HEAD and DEPREL are replaced; FEATS and DEPS are cleared).
+    pub fn annotate(&self, sentence: &mut Sentence, scratch: &mut SyntaxScratch) {
+        let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
+        self.tagger.tag(&forms, &mut scratch.tag, &mut scratch.tags);
+        let x = &mut scratch.input;
+        x.words.clear();
+        x.tags.clear();
+        x.coarse.clear();
+        for (form, &t) in forms.iter().zip(&scratch.tags) {
+            x.words.push(word_key(form, &mut scratch.lower));
+            let (xk, uk) = self.tag_keys[t as usize];
+            x.tags.push(xk);
+            x.coarse.push(uk);
+        }
+        let parse = self.parser.parse(x, &mut scratch.parse);
+        for (i, w) in sentence.words.iter_mut().enumerate() {
+            let (u, xp) = self.tagger.tag_name(scratch.tags[i] as usize);
+            w.lemma = self.lemmatizer.lemma(&w.form, xp);
+            w.upos = u.to_string();
+            w.xpos = xp.to_string();
+            w.feats = "_".into();
+            w.head = Some(parse.heads[i]);
+            w.deprel = self.parser.labels()[parse.labels[i] as usize].clone();
+            w.deps = "_".into();
+        }
+    }
+
+    /// Serialises the model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let body = postcard::to_stdvec(self).expect("in-memory serialisation cannot fail");
+        container::frame(MAGIC, FORMAT_VERSION, &body)
+    }
+
+    /// Parses and validates a model; `path` names the source in errors.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, SyntaxError> {
+        let err = |reason: String| SyntaxError::Format { path: path.display().to_string(), reason };
+        let (_, body) =
+            container::unframe(bytes, MAGIC, FORMAT_VERSION, "stance syntax model").map_err(|e| err(e.to_string()))?;
+        let mut m: SyntaxModel = postcard::from_bytes(body).map_err(|e| err(format!("corrupt model payload: {e}")))?;
+        m.tagger.validate().map_err(err)?;
+        m.parser.validate().map_err(err)?;
+        m.build();
+        Ok(m)
+    }
+
+    /// Loads and validates a model file.
+    pub fn load(path: &Path) -> Result<Self, SyntaxError> {
+        let bytes = container::read_limited(path, MAX_FILE_BYTES, "syntax model").map_err(|e| match e {
+            ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
+            ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
+        })?;
+        Self::from_bytes(path, &bytes)
+    }
+
+    /// Writes the model atomically; returns its size in bytes.
+    pub fn save(&self, path: &Path) -> Result<u64, SyntaxError> {
+        let bytes = self.to_bytes();
+        container::write_atomic(path, &bytes)
+            .map_err(|source| SyntaxError::Io { path: path.display().to_string(), source })?;
+        Ok(bytes.len() as u64)
+    }
+}

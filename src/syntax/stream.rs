@@ -1,0 +1,197 @@
+//! Parsing a stream: raw text files or CoNLL-U in, CoNLL-U out, in input order,
+//! in bounded batches spread over threads; bad sentences are reported and
+//! skipped, and CoNLL-U input with gold trees can be scored as it goes.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::conllu::{ConlluReader, ReadLimits, Sentence};
+use super::error::SyntaxError;
+use super::eval::SyntaxScores;
+use super::model::{SyntaxModel, SyntaxScratch};
+use super::words::sentences;
+
+/// What the inputs hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseFormat {
+    /// Raw text: each file is split into sentences and words.
+    Text,
+    /// CoNLL-U: the given sentences and words are kept and re-tagged and re-parsed.
+    Conllu,
+}
+
+/// How to parse a stream.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Input format.
+    pub format: ParseFormat,
+    /// Worker threads.
+    pub threads: usize,
+    /// Sentences per parallel batch.
+    pub batch: usize,
+    /// Largest raw-text file accepted, in bytes.
+    pub max_text_bytes: usize,
+    /// Score CoNLL-U input's gold columns against the output.
+    pub score: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions { format: ParseFormat::Text, threads: 1, batch: 4096, max_text_bytes: 64 << 20, score: false }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct ParseSummary {
+    /// Sentences written.
+    pub sentences: u64,
+    /// Words written.
+    pub words: u64,
+    /// Inputs or sentences reported as errors and skipped.
+    pub errors: u64,
+    /// Scores against the input's gold columns, when asked for.
+    pub scores: Option<SyntaxScores>,
+}
+
+fn io_err(path: &Path, source: io::Error) -> SyntaxError {
+    SyntaxError::Io { path: path.display().to_string(), source }
+}
+
+fn open(path: &Path) -> Result<Box<dyn Read>, SyntaxError> {
+    if path == Path::new("-") {
+        Ok(Box::new(io::stdin()))
+    } else {
+        Ok(Box::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?))
+    }
+}
+
+struct Run<'a> {
+    model: &'a SyntaxModel,
+    options: &'a ParseOptions,
+    out: &'a mut dyn Write,
+    on_error: &'a mut dyn FnMut(&SyntaxError),
+    pending: Vec<Sentence>,
+    summary: ParseSummary,
+    text: String,
+}
+
+impl Run<'_> {
+    fn push(&mut self, s: Sentence) -> Result<(), SyntaxError> {
+        self.pending.push(s);
+        if self.pending.len() >= self.options.batch {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, e: SyntaxError) {
+        self.summary.errors += 1;
+        (self.on_error)(&e);
+    }
+
+    fn flush(&mut self) -> Result<(), SyntaxError> {
+        let gold = self.options.score.then(|| self.pending.clone());
+        let threads = self.options.threads.max(1);
+        let chunk = self.pending.len().div_ceil(threads).max(1);
+        let model = self.model;
+        std::thread::scope(|scope| {
+            for part in self.pending.chunks_mut(chunk) {
+                scope.spawn(move || {
+                    let mut scratch = SyntaxScratch::default();
+                    for s in part {
+                        model.annotate(s, &mut scratch);
+                    }
+                });
+            }
+        });
+        if let Some(gold) = gold {
+            let scores = self.summary.scores.get_or_insert_with(SyntaxScores::default);
+            for (g, s) in gold.iter().zip(&self.pending) {
+                if g.has_heads() {
+                    scores.add(g, s).expect("the same words");
+                }
+            }
+        }
+        for s in self.pending.drain(..) {
+            self.text.clear();
+            s.write_to(&mut self.text);
+            self.out.write_all(self.text.as_bytes()).map_err(|e| io_err(Path::new("<output>"), e))?;
+            self.summary.sentences += 1;
+            self.summary.words += s.words.len() as u64;
+        }
+        Ok(())
+    }
+
+    fn input(&mut self, path: &Path) -> Result<(), SyntaxError> {
+        let name = path.display().to_string();
+        match self.options.format {
+            ParseFormat::Conllu => {
+                let reader = BufReader::with_capacity(1 << 16, open(path)?);
+                for s in ConlluReader::new(reader, &name, ReadLimits::default()) {
+                    match s {
+                        Ok(s) => self.push(s)?,
+                        Err(e @ SyntaxError::Io { .. }) => return Err(e),
+                        Err(e) => self.error(e),
+                    }
+                }
+            }
+            ParseFormat::Text => {
+                let mut bytes = Vec::new();
+                let limit = self.options.max_text_bytes;
+                open(path)?.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+                let reason = if bytes.len() > limit {
+                    Some(format!("larger than the limit of {limit} bytes"))
+                } else if std::str::from_utf8(&bytes).is_err() {
+                    Some("not valid UTF-8".to_string())
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    self.error(SyntaxError::Conllu { path: name, line: 1, reason });
+                    return Ok(());
+                }
+                let text = String::from_utf8(bytes).expect("checked");
+                for (i, mut raw) in sentences(&text).into_iter().enumerate() {
+                    if i == 0 {
+                        raw.sentence.comments.insert(0, format!("newdoc id = {name}"));
+                    }
+                    self.push(raw.sentence)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses every input into `out` as CoNLL-U; `on_error` hears each skipped
+/// input or sentence. Fails only when reading an input or writing fails.
+pub fn parse_stream(
+    model: &SyntaxModel,
+    inputs: &[PathBuf],
+    options: &ParseOptions,
+    out: &mut dyn Write,
+    on_error: &mut dyn FnMut(&SyntaxError),
+) -> Result<ParseSummary, SyntaxError> {
+    let mut run = Run {
+        model,
+        options,
+        out,
+        on_error,
+        pending: Vec::new(),
+        summary: ParseSummary::default(),
+        text: String::new(),
+    };
+    for path in inputs {
+        run.input(path)?;
+    }
+    run.flush()?;
+    run.out.flush().map_err(|e| io_err(Path::new("<output>"), e))?;
+    Ok(run.summary)
+}
+
+/// Reads every sentence of a CoNLL-U file, stopping at the first error.
+pub fn read_treebank(path: &Path) -> Result<Vec<Sentence>, SyntaxError> {
+    let reader: Box<dyn BufRead> = Box::new(BufReader::new(open(path)?));
+    ConlluReader::new(reader, &path.display().to_string(), ReadLimits::default()).collect()
+}

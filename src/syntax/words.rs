@@ -1,0 +1,105 @@
+//! Raw text to CoNLL-U sentences: the text stage's sentence splitter and
+//! tokeniser, then English clitics split off as UD does ("don't" → "do" "n't",
+//! "Turkey's" → "Turkey" "'s"), each kept as a multiword token over its words.
+//! Every word keeps its byte span in the text (`TokenRange=` in MISC is not
+//! written; [`RawSentence::spans`] holds them).
+
+use super::conllu::{MultiwordToken, Sentence, Word};
+use crate::text::{split_sentences, Normalizer, Tokenizer};
+
+/// Most words a sentence gets; longer runs without a sentence end are cut here
+/// (the parser is linear in length, but one tree over a megabyte helps nobody).
+pub const MAX_SENTENCE_WORDS: usize = 500;
+
+/// A sentence read from raw text, with each word's byte span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSentence {
+    /// The sentence, words only (forms set, every other column `_`).
+    pub sentence: Sentence,
+    /// Byte span of each word in the text.
+    pub spans: Vec<(usize, usize)>,
+}
+
+const CLITICS: &[&str] = &["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"];
+
+/// Splits a word with an apostrophe into its UD words, if it has a clitic.
+fn split_clitic(word: &str) -> Option<usize> {
+    let lower = word.to_lowercase().replace('\u{2019}', "'");
+    if lower.len() != word.len() {
+        return None;
+    }
+    let c = CLITICS.iter().find(|c| lower.ends_with(*c) && lower.len() > c.len())?;
+    Some(word.len() - c.len())
+}
+
+/// Sentences and words of `text`.
+pub fn sentences(text: &str) -> Vec<RawSentence> {
+    let tokenizer = Tokenizer { social: false, normalizer: Normalizer { unicode: false, lowercase: false } };
+    let mut tokens = Vec::new();
+    let mut out = Vec::new();
+    for span in split_sentences(text) {
+        tokenizer.tokenize_into(&text[span.start..span.end], &mut tokens);
+        let mut current = RawSentence { sentence: Sentence::default(), spans: Vec::new() };
+        for t in &tokens {
+            if current.spans.len() + 2 > MAX_SENTENCE_WORDS {
+                out.push(std::mem::replace(
+                    &mut current,
+                    RawSentence { sentence: Sentence::default(), spans: Vec::new() },
+                ));
+            }
+            let (start, end) = (span.start + t.start, span.start + t.end);
+            let form = &text[start..end];
+            let s = &mut current.sentence;
+            match split_clitic(form) {
+                Some(cut) => {
+                    let first = s.words.len() as u32 + 1;
+                    s.multiword.push(MultiwordToken { first, last: first + 1, form: form.into(), misc: "_".into() });
+                    s.words.push(Word::new(&form[..cut]));
+                    s.words.push(Word::new(&form[cut..]));
+                    current.spans.push((start, start + cut));
+                    current.spans.push((start + cut, end));
+                }
+                None => {
+                    s.words.push(Word::new(form));
+                    current.spans.push((start, end));
+                }
+            }
+        }
+        if !current.spans.is_empty() {
+            out.push(current);
+        }
+    }
+    for r in &mut out {
+        let (a, b) = (r.spans[0].0, r.spans[r.spans.len() - 1].1);
+        r.sentence.comments.push(format!("text = {}", text[a..b].replace(['\n', '\r'], " ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences_words_and_clitics() {
+        let text = "Turkey's president didn't welcome the deal. Russia backed it.";
+        let got = sentences(text);
+        assert_eq!(got.len(), 2);
+        let forms: Vec<&str> = got[0].sentence.words.iter().map(|w| w.form.as_str()).collect();
+        assert_eq!(forms, ["Turkey", "'s", "president", "did", "n't", "welcome", "the", "deal", "."]);
+        assert_eq!(got[0].sentence.multiword.len(), 2);
+        assert_eq!(got[0].sentence.multiword[1].form, "didn't");
+        for (w, &(a, b)) in got[0].sentence.words.iter().zip(&got[0].spans) {
+            assert_eq!(&text[a..b], w.form);
+        }
+        assert_eq!(got[1].sentence.comment("text"), Some("Russia backed it."));
+    }
+
+    #[test]
+    fn over_long_sentences_are_cut() {
+        let text = "word ".repeat(2 * MAX_SENTENCE_WORDS);
+        let got = sentences(&text);
+        assert!(got.len() >= 2 && got.iter().all(|s| s.sentence.words.len() <= MAX_SENTENCE_WORDS));
+        assert_eq!(got.iter().map(|s| s.sentence.words.len()).sum::<usize>(), 2 * MAX_SENTENCE_WORDS);
+    }
+}
