@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
-# Targets default to all of them (text, readers, model_file, articles). Extra libFuzzer
+# Targets default to all of them (text, readers, model_file, articles, syntax). Extra libFuzzer
 # flags can be passed in FUZZ_ARGS, e.g. FUZZ_ARGS="-fork=2 -ignore_crashes=1".
 # Crashes are written to fuzz/artifacts/TARGET/; the growing corpus is kept in
 # fuzz/corpus/TARGET/ (both ignored by git), seeded from fuzz/seeds/TARGET/,
@@ -20,7 +20,7 @@ shift || true
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(text readers model_file articles)
+    targets=(text readers model_file articles syntax)
 fi
 
 # cargo fuzz needs nightly-only flags (-Zsanitizer=address); only a stable

@@ -53,7 +53,7 @@ fn trains_then_reparses_and_scores_conllu() {
     assert_eq!(r.code, Some(0), "{r:?}");
     assert!(r.stderr.contains("UAS 100.00  LAS 100.00  (24 words)"), "{}", r.stderr);
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(metrics).unwrap()).unwrap();
-    assert_eq!(json["las"], 100.0);
+    assert_eq!(json["parse"]["las"], 100.0);
     assert_eq!(r.stdout.matches("# sent_id = fixture-").count(), 4, "comments are kept");
     assert!(r.stdout.contains("1\tTurkey\tTurkey\tPROPN\tNNP\t_\t2\tnsubj\t_\t_\n"), "{}", r.stdout);
 }

@@ -269,7 +269,7 @@ fn bad_model_files_fail_with_a_clear_message() {
         ("not-a-model.csv", b"text,label\nhello,pos\n".to_vec(), "not a stance model file (bad magic number)"),
         ("empty.stance", Vec::new(), "not a stance model file"),
         ("header.stance", good[..16].to_vec(), "truncated stance model file (incomplete header)"),
-        ("half.stance", good[..good.len() / 2].to_vec(), "truncated or padded model file"),
+        ("half.stance", good[..good.len() / 2].to_vec(), "truncated or padded stance model file"),
         ("flipped.stance", flipped, "corrupt stance model file (checksum mismatch)"),
     ];
     for (name, bytes, reason) in cases {

@@ -420,7 +420,8 @@ fn parse(a: ParseArgs) -> Result<u64> {
     if let Some(scores) = summary.scores {
         eprintln!("{}", scores.summary());
         if let Some(p) = &a.metrics_json {
-            stance::container::write_atomic(p, format!("{:#}\n", scores.to_json()).as_bytes())
+            let json = serde_json::json!({ "parse": scores.to_json() });
+            stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
                 .with_context(|| format!("writing {}", p.display()))?;
         }
     }
