@@ -29,6 +29,30 @@ pub struct ParseInput {
     pub coarse: Vec<u64>,
 }
 
+impl ParseInput {
+    /// The value of token `t` (0 the root, `NONE` absent) in `values`.
+    #[inline]
+    fn at(values: &[u64], t: u32, absent: u64, root: u64) -> u64 {
+        match t {
+            NONE => absent,
+            0 => root,
+            _ => values[t as usize - 1],
+        }
+    }
+
+    fn word(&self, t: u32) -> u64 {
+        Self::at(&self.words, t, 1, 2)
+    }
+
+    fn tag(&self, t: u32) -> u64 {
+        Self::at(&self.tags, t, 1, 2)
+    }
+
+    fn coarse_tag(&self, t: u32) -> u64 {
+        Self::at(&self.coarse, t, 3, 3)
+    }
+}
+
 /// A parse: the head (1-based, 0 for the root) and label index of each word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parse {
@@ -184,24 +208,7 @@ impl State {
 
 /// Feature templates over the state, in the style of Zhang and Nivre (2011).
 fn features(st: &State, x: &ParseInput, out: &mut Vec<u64>) {
-    let w = |t: u32| {
-        if t == NONE {
-            1
-        } else if t == 0 {
-            2
-        } else {
-            x.words[t as usize - 1]
-        }
-    };
-    let p = |t: u32| {
-        if t == NONE {
-            1
-        } else if t == 0 {
-            2
-        } else {
-            x.tags[t as usize - 1]
-        }
-    };
+    let (w, p) = (|t| x.word(t), |t| x.tag(t));
     let lab = |t: u32| if t == NONE { 1 } else { u64::from(st.labels[t as usize]) + 10 };
     let child = |t: u32, side: &[[u32; 2]], k: usize| if t == NONE { NONE } else { side[t as usize][k] };
     let (s0, s1, s2) = (st.s(0), st.s(1), st.s(2));
@@ -298,25 +305,8 @@ fn features(st: &State, x: &ParseInput, out: &mut Vec<u64>) {
 
 /// Features for labelling the arc `head → dep` (the dependent's subtree is complete).
 fn label_features(st: &State, x: &ParseInput, head: u32, dep: u32, out: &mut Vec<u64>) {
-    let w = |t: u32| {
-        if t == NONE {
-            1
-        } else if t == 0 {
-            2
-        } else {
-            x.words[t as usize - 1]
-        }
-    };
-    let p = |t: u32| {
-        if t == NONE {
-            1
-        } else if t == 0 {
-            2
-        } else {
-            x.tags[t as usize - 1]
-        }
-    };
-    let cp = |t: u32| if t == NONE || t == 0 { 3 } else { x.coarse[t as usize - 1] };
+    let (w, p) = (|t| x.word(t), |t| x.tag(t));
+    let cp = |t: u32| x.coarse_tag(t);
     let lab = |t: u32| if t == NONE { 1 } else { u64::from(st.labels[t as usize]) + 10 };
     let c = |a: u64, b: u64| a.rotate_left(21) ^ b;
     let c3 = |a: u64, b: u64, d: u64| a.rotate_left(42) ^ b.rotate_left(21) ^ d;
