@@ -194,8 +194,10 @@ impl ArticleTagger {
         let mut topic: Option<usize> = None;
         let mut probs = vec![0f32; self.model.labels.len()];
         for (si, span) in split_sentences(text).into_iter().enumerate() {
-            let s = &text[span.start..span.end];
-            out.sentences.push(s.to_string());
+            // Line breaks and runs of spaces inside a sentence are layout, not text.
+            let sentence = text[span.start..span.end].split_whitespace().collect::<Vec<_>>().join(" ");
+            let s = sentence.as_str();
+            out.sentences.push(sentence.clone());
             let mut actors = self.gazetteer.find(s);
             let mut unknown = super::names::unknown_names(s, &actors, &self.gazetteer);
             // An unknown name takes the state the sentence names, when it names just one
@@ -392,6 +394,42 @@ impl ArticleTagger {
                 name: Some(s[a.start..b.end].to_lowercase()),
             }],
             _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::file::from_bytes;
+    use crate::text::wrap;
+
+    fn rows(tagger: &ArticleTagger, text: &str) -> Vec<(String, String, Verdict, Vec<String>)> {
+        let mut scratch = PredictScratch::default();
+        let mut rows: Vec<_> = tagger
+            .tag(text, &mut scratch)
+            .into_iter()
+            .map(|r| (r.actor, r.event, r.verdict, r.evidence.into_iter().map(|e| e.sentence).collect()))
+            .collect();
+        rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        rows
+    }
+
+    #[test]
+    fn wrapped_crlf_and_paragraph_lines_give_the_same_rows() {
+        let model = from_bytes(std::path::Path::new("shipped"), SHIPPED_STANCE_MODEL).unwrap();
+        let tagger = ArticleTagger::new(Gazetteer::new(Vec::new()).unwrap(), model, TaggerConfig::default()).unwrap();
+        for article in [
+            include_str!("../../datasets/articles/belarus-sanctions.txt"),
+            include_str!("../../datasets/articles/black-sea-pipeline.txt"),
+            include_str!("../../datasets/articles/eu-mercosur-agreement.txt"),
+            include_str!("../../datasets/articles/georgia-election.txt"),
+        ] {
+            let want = rows(&tagger, article);
+            assert!(!want.is_empty());
+            assert_eq!(rows(&tagger, &wrap(article, 70)), want, "wrapped at 70 columns");
+            assert_eq!(rows(&tagger, &wrap(article, 70).replace('\n', "\r\n")), want, "CRLF");
+            assert_eq!(rows(&tagger, &article.replace("\n\n", "\n")), want, "one paragraph a line");
         }
     }
 }

@@ -14,6 +14,8 @@ mod tokenize;
 pub use negation::NegationMarker;
 pub use normalize::{normalize, Normalizer};
 pub use pipeline::{TextConfig, TextPipeline};
+#[cfg(test)]
+pub(crate) use sentences::tests::wrap;
 pub use sentences::{split_sentences, SentenceSpan};
 pub use stem::{StemCache, StemLanguage, Stemmer, WordHasher};
 pub use token::{Token, TokenKind};
