@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, body)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(body) else { return };
     let mut scratch = PredictScratch::default();
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let t = tagger(mode & 1 == 1);
     let analysis = t.analyze(text, &mut scratch);
     for l in &analysis.links {
@@ -37,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     for row in t.tag(text, &mut scratch) {
         assert!((0.0..=1.0).contains(&row.confidence), "confidence {}", row.confidence);
         for e in &row.evidence {
-            assert!(text.contains(e.sentence.as_str()), "evidence not from the text");
+            assert!(folded.contains(e.sentence.as_str()), "evidence not from the text");
         }
     }
 });
