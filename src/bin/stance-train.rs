@@ -440,6 +440,13 @@ fn train_syntax(a: SyntaxArgs) -> Result<()> {
             json[name] = s.to_json();
         }
     }
+    if let Some(r) = report.test_raw {
+        println!(
+            "test from raw text: sentences {:.2}  words {:.2}  UPOS {:.2}  UAS {:.2}  LAS {:.2}  (F1)",
+            r.sentences, r.words, r.upos, r.uas, r.las
+        );
+        json["test_raw"] = serde_json::to_value(r)?;
+    }
     println!("model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6);
     if let Some(p) = &a.metrics_json {
         stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())

@@ -71,8 +71,11 @@ impl Lemmatizer {
                 *rules.entry((w.xpos.clone(), ending)).or_default().entry(rule.clone()).or_default() += 1;
             }
         }
-        let best =
-            |m: HashMap<Rule, usize>| m.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.append.cmp(&a.0.append)));
+        // The most frequent rule; ties go to the shortest strip, then the first append string
+        // (a total order, so the choice never depends on hash-map order).
+        let best = |m: HashMap<Rule, usize>| {
+            m.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.strip.cmp(&a.0.strip)).then(b.0.append.cmp(&a.0.append)))
+        };
         let mut exceptions: Vec<_> = seen
             .into_iter()
             .filter_map(|(k, m)| {

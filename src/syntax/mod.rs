@@ -18,7 +18,7 @@ mod words;
 
 pub use conllu::{ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
 pub use error::SyntaxError;
-pub use eval::SyntaxScores;
+pub use eval::{score_raw, treebank_text, RawScores, SyntaxScores};
 pub use lemma::Lemmatizer;
 pub use model::{
     shipped_model_path, SyntaxInfo, SyntaxModel, SyntaxScratch, FORMAT_VERSION, MAGIC, SHIPPED_SYNTAX_MODEL,
@@ -26,5 +26,5 @@ pub use model::{
 pub use parser::{projectivize, Parse, ParseExample, ParseInput, ParseScratch, Parser, ParserParams};
 pub use stream::{parse_stream, read_treebank, ParseFormat, ParseOptions, ParseSummary};
 pub use tagger::{TagScratch, Tagger, TaggerParams};
-pub use train::{score, train, train_treebank, SyntaxParams, TreebankReport};
+pub use train::{score, score_text, train, train_treebank, SyntaxParams, TreebankReport};
 pub use words::{sentences, RawSentence, MAX_SENTENCE_WORDS};

@@ -8,13 +8,14 @@ use std::time::Instant;
 
 use super::conllu::Sentence;
 use super::error::SyntaxError;
-use super::eval::SyntaxScores;
+use super::eval::{score_raw, treebank_text, RawScores, SyntaxScores};
 use super::lemma::Lemmatizer;
 use super::model::SyntaxScratch;
 use super::model::{tag_key, word_key, SyntaxInfo, SyntaxModel};
 use super::parser::{projectivize, ParseExample, ParseInput, Parser, ParserParams};
 use super::stream::read_treebank;
 use super::tagger::{TagScratch, Tagger, TaggerParams};
+use super::words;
 use crate::hash::fnv1a64;
 
 /// Training settings for the whole syntax model.
@@ -100,6 +101,17 @@ pub fn score(model: &SyntaxModel, sentences: &[Sentence]) -> SyntaxScores {
     scores
 }
 
+/// Scores `model` from the raw text of gold `sentences` (see [`score_raw`]).
+pub fn score_text(model: &SyntaxModel, sentences: &[Sentence]) -> RawScores {
+    let text = treebank_text(sentences);
+    let mut system = words::sentences(&text);
+    let mut scratch = SyntaxScratch::default();
+    for r in &mut system {
+        model.annotate(&mut r.sentence, &mut scratch);
+    }
+    score_raw(sentences, &text, &system)
+}
+
 /// A model trained from treebank files, with its scores.
 #[derive(Debug)]
 pub struct TreebankReport {
@@ -109,6 +121,8 @@ pub struct TreebankReport {
     pub dev: Option<SyntaxScores>,
     /// Scores on the test file.
     pub test: Option<SyntaxScores>,
+    /// Scores on the test file's text, through the crate's own sentence splitter and tokeniser.
+    pub test_raw: Option<RawScores>,
     /// Training time in seconds.
     pub train_seconds: f64,
 }
@@ -129,10 +143,15 @@ pub fn train_treebank(
     let start = Instant::now();
     let model = train(&sentences, &hash, params, progress)?;
     let train_seconds = start.elapsed().as_secs_f64();
-    let scored = |p: Option<&Path>| -> Result<Option<SyntaxScores>, SyntaxError> {
-        p.map(|p| read_treebank(p).map(|s| score(&model, &s))).transpose()
-    };
-    Ok(TreebankReport { dev: scored(dev)?, test: scored(test)?, model, train_seconds })
+    let dev = dev.map(|p| read_treebank(p).map(|s| score(&model, &s))).transpose()?;
+    let test = test.map(read_treebank).transpose()?;
+    Ok(TreebankReport {
+        dev,
+        test: test.as_deref().map(|t| score(&model, t)),
+        test_raw: test.as_deref().map(|t| score_text(&model, t)),
+        model,
+        train_seconds,
+    })
 }
 
 #[cfg(test)]
