@@ -1,11 +1,16 @@
 //! Raw text to CoNLL-U sentences: the text stage's sentence splitter and
-//! tokeniser, then English clitics split off as UD does ("don't" → "do" "n't",
-//! "Turkey's" → "Turkey" "'s"), each kept as a multiword token over its words.
+//! tokeniser (with URLs, e-mail addresses and emoticons as single tokens), then
+//! the UD English conventions: tokens written without a space between them are
+//! rejoined where UD keeps them whole (numbers such as "01/24/2001", "853-7906"
+//! or "10:30", file and domain names such as "Space.com", abbreviations with
+//! their period such as "Inc." or "Dr."), and English clitics split off
+//! ("don't" → "do" "n't", "Turkey's" → "Turkey" "'s"), each kept as a
+//! multiword token over its words.
 //! Every word keeps its byte span in the text (`TokenRange=` in MISC is not
 //! written; [`RawSentence::spans`] holds them).
 
 use super::conllu::{MultiwordToken, Sentence, Word};
-use crate::text::{split_sentences, Normalizer, Tokenizer};
+use crate::text::{is_abbreviation, split_sentences, Normalizer, Tokenizer};
 
 /// Most words a sentence gets; longer runs without a sentence end are cut here
 /// (the parser is linear in length, but one tree over a megabyte helps nobody).
@@ -32,22 +37,56 @@ fn split_clitic(word: &str) -> Option<usize> {
     Some(word.len() - c.len())
 }
 
+/// True when the tokens `a` and `b` of `text`, written without a space between
+/// them, make one UD token.
+fn joins(text: &str, a: (usize, usize), b: (usize, usize)) -> bool {
+    let (left, right) = (&text[a.0..a.1], &text[b.0..b.1]);
+    let joint = |c: char| matches!(c, '/' | '-' | ':' | '.' | '@');
+    let numeric =
+        |s: &str| s.starts_with(|c: char| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || joint(c));
+    let namey = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || joint(c) || c == '_');
+    let next_digit = text[b.1..].starts_with(|c: char| c.is_ascii_digit());
+    let next_alnum = text[b.1..].starts_with(|c: char| c.is_alphanumeric());
+    // Numbers: "853" "-" "7906", "01/24" "/" "2001", "10" ":" "30".
+    let number = numeric(left)
+        && ((right.len() == 1 && right.starts_with(joint) && next_digit)
+            || (right.starts_with(|c: char| c.is_ascii_digit()) && left.ends_with(joint)));
+    // Names: "Space" "." "com", "jo.smith" "@enron" ".com".
+    let name = namey(left)
+        && namey(right)
+        && left.chars().any(char::is_alphabetic)
+        && ((matches!(right, "." | "@") && next_alnum)
+            || (left.ends_with(['.', '@']) && left.len() > 1)
+            || (right.starts_with(['.', '@']) && right.len() > 1));
+    // Abbreviations keep their period: "Inc" ".", "Dr" ".".
+    let abbreviation = right == "." && left.chars().all(char::is_alphabetic) && is_abbreviation(&text[..a.1]);
+    number || name || abbreviation
+}
+
 /// Sentences and words of `text`.
 pub fn sentences(text: &str) -> Vec<RawSentence> {
-    let tokenizer = Tokenizer { social: false, normalizer: Normalizer { unicode: false, lowercase: false } };
+    let tokenizer = Tokenizer { social: true, normalizer: Normalizer { unicode: false, lowercase: false } };
     let mut tokens = Vec::new();
     let mut out = Vec::new();
+    let mut joined: Vec<(usize, usize)> = Vec::new();
     for span in split_sentences(text) {
         tokenizer.tokenize_into(&text[span.start..span.end], &mut tokens);
-        let mut current = RawSentence { sentence: Sentence::default(), spans: Vec::new() };
+        joined.clear();
         for t in &tokens {
+            let (start, end) = (span.start + t.start, span.start + t.end);
+            match joined.last_mut() {
+                Some(last) if last.1 == start && joins(text, *last, (start, end)) => last.1 = end,
+                _ => joined.push((start, end)),
+            }
+        }
+        let mut current = RawSentence { sentence: Sentence::default(), spans: Vec::new() };
+        for &(start, end) in &joined {
             if current.spans.len() + 2 > MAX_SENTENCE_WORDS {
                 out.push(std::mem::replace(
                     &mut current,
                     RawSentence { sentence: Sentence::default(), spans: Vec::new() },
                 ));
             }
-            let (start, end) = (span.start + t.start, span.start + t.end);
             let form = &text[start..end];
             let s = &mut current.sentence;
             match split_clitic(form) {
@@ -93,6 +132,17 @@ mod tests {
             assert_eq!(&text[a..b], w.form);
         }
         assert_eq!(got[1].sentence.comment("text"), Some("Russia backed it."));
+    }
+
+    #[test]
+    fn ud_tokens_stay_whole() {
+        let text = "Call 853-7906 on 01/24/2001 at 10:30 about Space.com or mail jo.smith@enron.com :) Enron Inc. agreed. So did Dr. Lay.";
+        let forms: Vec<String> =
+            sentences(text).iter().flat_map(|r| r.sentence.words.iter().map(|w| w.form.clone())).collect();
+        for whole in ["853-7906", "01/24/2001", "10:30", "Space.com", "jo.smith@enron.com", ":)", "Inc.", "Dr."] {
+            assert!(forms.iter().any(|f| f == whole), "{whole} in {forms:?}");
+        }
+        assert!(forms.ends_with(&["Lay".to_string(), ".".to_string()]), "{forms:?}");
     }
 
     #[test]

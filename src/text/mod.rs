@@ -16,7 +16,7 @@ pub use normalize::{normalize, Normalizer};
 pub use pipeline::{TextConfig, TextPipeline};
 #[cfg(test)]
 pub(crate) use sentences::tests::wrap;
-pub use sentences::{split_sentences, SentenceSpan};
+pub use sentences::{is_abbreviation, split_sentences, SentenceSpan};
 pub use stem::{StemCache, StemLanguage, Stemmer, WordHasher};
 pub use token::{Token, TokenKind};
 pub use tokenize::Tokenizer;

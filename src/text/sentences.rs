@@ -26,8 +26,9 @@ fn is_closing(c: char) -> bool {
     matches!(c, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}' | '\u{00BB}')
 }
 
-/// True when the word ending just before a period is an abbreviation or an initial.
-fn is_abbreviation(before: &str) -> bool {
+/// True when the word ending just before a period (`before` is the text up to
+/// the period) is an abbreviation or an initial, so the period belongs to it.
+pub fn is_abbreviation(before: &str) -> bool {
     let word = before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or("");
     let lower = word.to_lowercase();
     let letters = lower.chars().filter(|c| c.is_alphabetic()).count();
