@@ -68,8 +68,15 @@ else
 fi
 
 # 7: --threads 30000 is capped: peak memory stays small.
-kb=$( { /usr/bin/time -f %M $TAG --model "$MODEL" -q --threads 30000 --format jsonl $FX/sentences.txt > /dev/null; } 2>&1 | tail -1)
+/usr/bin/time -o "$W/time" -f %M $TAG --model "$MODEL" -q --threads 30000 --format jsonl $FX/sentences.txt > /dev/null 2>&1
+kb=$(tail -1 "$W/time")
 [ "$kb" -lt 512000 ] && pass "--threads 30000: peak $((kb / 1024)) MB" || fail "--threads 30000: peak $kb KB"
+
+# 14: a 1 GB file that is not a model is refused by its first bytes, not read whole.
+truncate -s 1000M "$W/big.stance"
+/usr/bin/time -o "$W/time" -f %M $TAG --model "$W/big.stance" $FX/sentences.txt > /dev/null 2> /dev/null
+kb=$(tail -1 "$W/time")
+[ "$kb" -lt 102400 ] && pass "a 1 GB non-model: refused at $((kb / 1024)) MB peak" || fail "1 GB non-model: peak $kb KB"
 
 # 5: two symlinks forming a loop: each file once, no hang.
 mkdir -p "$W/loop/a"

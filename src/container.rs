@@ -74,10 +74,10 @@ pub fn unframe<'a>(
     Ok((version, body))
 }
 
-/// Reads a whole file of at most `limit` bytes. Devices, FIFOs and other
-/// non-regular files are refused before anything is read.
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, ContainerError> {
-    let mut file = File::open(path)?;
+/// Opens `path` for reading as a regular file of at most `limit` bytes;
+/// devices, FIFOs and other non-regular files are refused before anything is read.
+fn open_regular(path: &Path, limit: u64, what: &str) -> Result<(File, u64), ContainerError> {
+    let file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         let kind = if meta.is_dir() { "a directory" } else { "not a regular file (a device, FIFO or socket)" };
@@ -87,12 +87,37 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Cont
     if len > limit {
         return Err(ContainerError::Format(format!("file of {len} bytes is larger than any {what} this build reads")));
     }
+    Ok((file, len))
+}
+
+/// Reads the rest of `file` after `head`, at most `limit` bytes in all.
+fn read_rest(file: &mut File, head: &[u8], len: u64, limit: u64, what: &str) -> Result<Vec<u8>, ContainerError> {
     let mut bytes = Vec::with_capacity(len as usize);
-    (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
+    bytes.extend_from_slice(head);
+    file.take((limit + 1).saturating_sub(head.len() as u64)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(ContainerError::Format(format!("file is larger than any {what} this build reads")));
     }
     Ok(bytes)
+}
+
+/// Reads a whole file of at most `limit` bytes. Devices, FIFOs and other
+/// non-regular files are refused before anything is read.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, ContainerError> {
+    let (mut file, len) = open_regular(path, limit, what)?;
+    read_rest(&mut file, &[], len, limit, what)
+}
+
+/// As [`read_limited`], but checks `magic` in the first bytes before reading
+/// the rest, so a large file of another kind is refused at once.
+pub fn read_container(path: &Path, limit: u64, magic: &[u8; 8], what: &str) -> Result<Vec<u8>, ContainerError> {
+    let (mut file, len) = open_regular(path, limit, what)?;
+    let mut head = Vec::with_capacity(magic.len());
+    (&mut file).take(magic.len() as u64).read_to_end(&mut head)?;
+    if head != magic {
+        return Err(ContainerError::Format(format!("not a {what} file (bad magic number)")));
+    }
+    read_rest(&mut file, &head, len, limit, what)
 }
 
 /// Where an output path leads once symlinks are followed.

@@ -134,7 +134,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
 
 /// Loads and validates a model file.
 pub fn load(path: &Path) -> Result<Classifier, ModelError> {
-    let bytes = container::read_limited(path, MAX_FILE_BYTES, "model").map_err(|e| match e {
+    let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance model").map_err(|e| match e {
         ContainerError::Format(reason) => format_err(path, reason),
         ContainerError::Io(e) => io_err(path, e),
     })?;
@@ -256,6 +256,21 @@ mod tests {
             let probs = &back.predict(&[Doc::plain(text)], 1)[0].probs;
             assert!(probs.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)), "{text}: {probs:?}");
         }
+    }
+
+    #[test]
+    fn a_large_file_of_another_kind_is_refused_by_its_first_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.stance");
+        let f = fs::File::create(&path).unwrap();
+        f.set_len(MAX_FILE_BYTES).unwrap(); // sparse: no disk, and never read
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains("not a stance model file (bad magic number)"), "{err}");
+        fs::write(&path, &MAGIC[..5]).unwrap();
+        assert!(load(&path).unwrap_err().to_string().contains("bad magic"));
+        let good = dir.path().join("good.stance");
+        save(&tiny(), &good).unwrap();
+        assert!(load(&good).is_ok());
     }
 
     #[test]
