@@ -56,6 +56,37 @@ pub trait Processor: Sync {
     fn error(&self, error: &DataError) -> Record;
 }
 
+/// Largest `--batch-size`: a batch holds its items in memory.
+pub const MAX_BATCH_SIZE: usize = 1 << 20;
+
+/// Worker threads allowed per core: more only costs memory.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The worker thread count for a requested one (all cores when `None`): zero
+/// is refused, and more than [`THREADS_PER_CORE`] per core is capped, with a
+/// note saying so.
+pub fn thread_count(requested: Option<usize>) -> Result<(usize, Option<String>), String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        None => Ok((cores, None)),
+        Some(0) => Err("--threads must be at least 1".into()),
+        Some(n) if n > cores * THREADS_PER_CORE => {
+            let cap = cores * THREADS_PER_CORE;
+            Ok((cap, Some(format!("--threads {n} capped at {cap} ({THREADS_PER_CORE} per core, {cores} cores)"))))
+        }
+        Some(n) => Ok((n, None)),
+    }
+}
+
+/// Checks a `--batch-size`: at least 1 and at most [`MAX_BATCH_SIZE`].
+pub fn check_batch_size(n: usize) -> Result<usize, String> {
+    if (1..=MAX_BATCH_SIZE).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("--batch-size {n} is out of range: use 1 to {MAX_BATCH_SIZE}"))
+    }
+}
+
 enum Item {
     Example(usize, Example),
     Error(DataError),
@@ -75,7 +106,12 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
         .read_to_end(&mut bytes)
         .map_err(|e| err(DataErrorKind::Io(e.to_string())))?;
     if bytes.len() > limit {
-        return Err(err(DataErrorKind::Oversized { bytes: bytes.len(), limit }));
+        // Count the rest without keeping it, so the message gives the real size.
+        let rest = std::io::copy(&mut input, &mut std::io::sink()).unwrap_or(0);
+        return Err(err(DataErrorKind::Oversized { bytes: bytes.len().saturating_add(rest as usize), limit }));
+    }
+    if let Some(problem) = crate::data::sniff_encoding(&bytes) {
+        return Err(err(DataErrorKind::Invalid(problem)));
     }
     let text = String::from_utf8(bytes).map_err(|_| err(DataErrorKind::InvalidUtf8))?;
     let text = text.trim_start_matches('\u{feff}').to_string();
@@ -115,7 +151,7 @@ pub fn run<P: Processor>(
     let names: Vec<Arc<str>> = opts.inputs.iter().map(|p| Arc::from(p.display().to_string())).collect();
     let mut summary = BatchSummary::default();
     let mut seen = 0u64;
-    let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size);
+    let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size.clamp(1, 4096));
     let mut states = Vec::new();
     for (source, path) in opts.inputs.iter().enumerate() {
         for item in items(opts, source, path) {
@@ -125,7 +161,7 @@ pub fn run<P: Processor>(
                 continue;
             }
             batch.push(item);
-            if batch.len() >= opts.batch_size.max(1) {
+            if batch.len() >= opts.batch_size.clamp(1, MAX_BATCH_SIZE) {
                 flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
                 checkpoint(&summary)?;
             }

@@ -1,9 +1,14 @@
 //! Expanding input arguments: files as given, directories as their input files
 //! (text, CSV, TSV, JSON Lines, or no extension) in sorted order, recursively,
-//! hidden entries skipped; `-` as stdin.
+//! hidden entries skipped; `-` as stdin. Symlinks are followed, but each
+//! directory and each file is visited once (by device and inode), so a
+//! symlink loop neither repeats files nor recurses without end.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::container::{file_id, FileId};
 
 /// Expands `inputs`; no inputs means stdin.
 pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
@@ -11,9 +16,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
         return Ok(vec![PathBuf::from("-")]);
     }
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)?;
+            walk(input, &mut out, &mut seen)?;
         } else {
             out.push(input.clone());
         }
@@ -28,7 +34,18 @@ fn is_input(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_none_or(|e| INPUT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Directories and files already visited while walking.
+#[derive(Default)]
+struct Seen {
+    dirs: HashSet<FileId>,
+    files: HashSet<FileId>,
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Seen) -> io::Result<()> {
+    match file_id(dir) {
+        Some(id) if !seen.dirs.insert(id) => return Ok(()),
+        _ => {}
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
@@ -36,8 +53,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_input(&p) {
+            walk(&p, out, seen)?;
+        } else if is_input(&p) && file_id(&p).is_none_or(|id| seen.files.insert(id)) {
             out.push(p);
         }
     }
@@ -61,5 +78,21 @@ mod tests {
             got.iter().map(|p| p.strip_prefix(dir.path()).unwrap_or(p).to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.txt", "b.txt", "sub/c.txt", "-"]);
         assert_eq!(expand_inputs(&[]).unwrap(), [PathBuf::from("-")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_visit_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("top.txt"), "x").unwrap();
+        std::fs::write(root.join("a/b/deep.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(".", root.join("self")).unwrap();
+        std::os::unix::fs::symlink("../..", root.join("a/b/up")).unwrap();
+        std::os::unix::fs::symlink("b", root.join("a/zz")).unwrap();
+        let got = expand_inputs(&[root.to_path_buf()]).unwrap();
+        let names: Vec<_> = got.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["a/b/deep.txt", "top.txt"]);
     }
 }

@@ -9,7 +9,7 @@ mod resume;
 mod sentences;
 
 pub use articles::{ArticleProcessor, ARTICLE_COLUMNS, LINK_COLUMNS};
-pub use engine::{run, BatchOptions, BatchSummary, Processor};
+pub use engine::{check_batch_size, run, thread_count, BatchOptions, BatchSummary, Processor, MAX_BATCH_SIZE};
 pub use inputs::expand_inputs;
-pub use resume::{CountingWriter, ResumableOutput, PARTIAL_SUFFIX};
+pub use resume::{CountingWriter, ResumableOutput, RunSignature, PARTIAL_SUFFIX};
 pub use sentences::{error_record, SentenceClassifier, SENTENCE_COLUMNS};

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use stance::batch::{
-    expand_inputs, run, ArticleProcessor, BatchOptions, BatchSummary, CountingWriter, Processor, ResumableOutput,
-    SentenceClassifier, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
+    check_batch_size, expand_inputs, run, thread_count, ArticleProcessor, BatchOptions, BatchSummary, CountingWriter,
+    Processor, ResumableOutput, RunSignature, SentenceClassifier, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
 };
 use stance::benchmark::BenchSetup;
+use stance::container::{check_no_aliases, check_writable, fnv1a64, resolve_output, OutputTarget};
 use stance::data::{read_all, Columns, Format, RecordReader};
 use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
@@ -197,8 +198,63 @@ fn parse_input(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| format!("unknown input format {s:?}: use lines, csv, tsv or jsonl"))
 }
 
-fn threads(requested: Option<usize>) -> usize {
-    requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+/// Writes a line to stderr; a closed or full stderr is ignored, never a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
+
+/// The worker thread count: zero is refused, too many are capped (with a note unless `quiet`).
+fn threads(requested: Option<usize>, quiet: bool) -> Result<usize> {
+    let (n, note) = thread_count(requested).map_err(anyhow::Error::msg)?;
+    if let (Some(note), false) = (note, quiet) {
+        say!("stance-tag: {note}");
+    }
+    Ok(n)
+}
+
+/// Hex FNV-1a 64 of a file's bytes, for the progress record of a resumable run.
+fn file_digest(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(format!("{:016x}", fnv1a64(0, &bytes)))
+}
+
+/// What a tagging run is started with, so a resume with other settings is refused.
+fn signature(args: &TagArgs, opts: &BatchOptions) -> Result<RunSignature> {
+    let c = &args.common;
+    let names: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut model = Vec::new();
+    for (what, path) in [("model", &c.model), ("stance-model", &c.stance_model), ("actors", &c.actors)] {
+        if let Some(p) = path {
+            model.push(format!("{what}:{}", file_digest(p)?));
+        }
+    }
+    if model.is_empty() {
+        model.push("shipped".into());
+    }
+    let settings = format!(
+        "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {}",
+        c.input_format,
+        c.text_col,
+        c.targets,
+        args.target_col,
+        args.holder_col,
+        args.id_col,
+        args.top_k,
+        args.with_text,
+        args.per_sentence,
+        args.no_object_targets,
+        args.min_evidence,
+        args.max_evidence,
+        args.max_record_bytes
+    );
+    Ok(vec![
+        ("format".into(), format!("{:?}", args.format).to_lowercase()),
+        ("inputs".into(), format!("{}-files-{:016x}", names.len(), fnv1a64(0, names.join("\n").as_bytes()))),
+        ("model".into(), model.join(",")),
+        ("settings".into(), format!("{:016x}", fnv1a64(0, settings.as_bytes()))),
+    ])
 }
 
 fn tagger(
@@ -274,27 +330,58 @@ fn execute<P: Processor>(
             if args.resume && args.format == OutputFormat::Json {
                 bail!("--resume needs --format jsonl, csv or table");
             }
-            let (partial, file) =
-                ResumableOutput::open(path, args.resume).with_context(|| format!("opening {}", path.display()))?;
-            let counting = CountingWriter::new(file, partial.bytes);
-            let written = counting.written.clone();
-            let mut out =
-                sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, counting)), columns, partial.done == 0);
-            let skip = partial.done;
-            let s = run(processor, opts, out.as_mut(), skip, &mut |s| {
-                report(s);
-                partial.save_progress(skip + s.items, written.load(Ordering::Relaxed))
-            })
-            .with_context(|| format!("writing {}", partial.partial_path().display()))?;
-            out.finish()?;
-            drop(out);
-            partial.commit().with_context(|| format!("renaming output to {}", path.display()))?;
-            s
+            match resolve_output(path).with_context(|| format!("--output {}", path.display()))? {
+                OutputTarget::Special(p) => {
+                    if args.resume {
+                        bail!("--resume needs a regular file as --output; {} is a device, FIFO or socket", p.display());
+                    }
+                    // A device, FIFO or socket is written through, never replaced.
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&p)
+                        .with_context(|| format!("opening {}", p.display()))?;
+                    let mut out = sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, file)), columns, true);
+                    let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
+                        report(s);
+                        Ok(())
+                    })
+                    .with_context(|| format!("writing {}", p.display()))?;
+                    out.finish().with_context(|| format!("writing {}", p.display()))?;
+                    s
+                }
+                OutputTarget::Regular(path) => {
+                    let partial_path = ResumableOutput::partial_for(&path);
+                    let progress_path = ResumableOutput::progress_for(&path);
+                    let c = &args.common;
+                    let mut inputs: Vec<&Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
+                    inputs.extend([&c.model, &c.stance_model, &c.actors].into_iter().flatten().map(PathBuf::as_path));
+                    check_no_aliases(&inputs, &[&path, &partial_path, &progress_path])?;
+                    let (partial, file) = ResumableOutput::open(&path, args.resume, &signature(args, opts)?)
+                        .with_context(|| format!("opening {}", path.display()))?;
+                    let counting = CountingWriter::new(file, partial.bytes);
+                    let written = counting.written.clone();
+                    let header = partial.bytes == 0;
+                    let mut out =
+                        sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, counting)), columns, header);
+                    let (skip, prior_errors) = (partial.done, partial.errors);
+                    let mut s = run(processor, opts, out.as_mut(), skip, &mut |s| {
+                        report(s);
+                        partial.save_progress(skip + s.items, written.load(Ordering::Relaxed), prior_errors + s.errors)
+                    })
+                    .with_context(|| format!("writing {}", partial.partial_path().display()))?;
+                    out.finish().with_context(|| format!("writing {}", partial.partial_path().display()))?;
+                    drop(out);
+                    partial.commit().with_context(|| format!("renaming output to {}", path.display()))?;
+                    // Error records written before an interruption still count.
+                    s.errors += prior_errors;
+                    s
+                }
+            }
         }
     };
     bar.finish_and_clear();
     if !args.quiet {
-        eprintln!(
+        say!(
             "stance-tag: {} items, {} records ({} errors{}) in {:.2}s",
             summary.items,
             summary.rows,
@@ -320,8 +407,8 @@ fn tag(args: TagArgs) -> Result<u64> {
             id: args.id_col.clone(),
         },
         documents: c.model.is_none(),
-        threads: threads(c.threads),
-        batch_size: args.batch_size.max(1),
+        threads: threads(c.threads, args.quiet)?,
+        batch_size: check_batch_size(args.batch_size).map_err(anyhow::Error::msg)?,
         max_record_bytes: args.max_record_bytes,
     };
     let summary = match &c.model {
@@ -356,14 +443,8 @@ fn bench(args: BenchArgs) -> Result<u64> {
     }
     let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
     let tokens = count_tokens(&texts);
-    let setup = |unit, load_seconds| BenchSetup {
-        unit,
-        texts: &texts,
-        tokens,
-        threads: threads(c.threads),
-        warmup,
-        load_seconds,
-    };
+    let threads = threads(c.threads, args.json)?;
+    let setup = |unit, load_seconds| BenchSetup { unit, texts: &texts, tokens, threads, warmup, load_seconds };
     let t0 = Instant::now();
     let report = if args.articles {
         let tagger = tagger(c, true, 3, 0.3, false)?;
@@ -382,11 +463,14 @@ fn bench(args: BenchArgs) -> Result<u64> {
             classifier.predict_into(Doc::plain(t), s, &mut probs)
         })
     };
+    // A closed stdout is an error (a broken pipe a quiet exit), never a panic.
+    let mut stdout = io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print!("{}", report.table());
+        write!(stdout, "{}", report.table())?;
     }
+    stdout.flush()?;
     Ok(0)
 }
 
@@ -399,26 +483,57 @@ fn parse(a: ParseArgs) -> Result<u64> {
     let path = a.syntax_model.clone().unwrap_or_else(shipped_model_path);
     let model = SyntaxModel::load(&path)?;
     let inputs = expand_inputs(&a.inputs).context("listing inputs")?;
-    let options =
-        ParseOptions { format: a.input_format, threads: threads(a.threads), score: a.score, ..ParseOptions::default() };
-    let mut report = |e: &stance::syntax::SyntaxError| eprintln!("stance-tag: skipped: {e}");
+    let options = ParseOptions {
+        format: a.input_format,
+        threads: threads(a.threads, a.quiet)?,
+        score: a.score,
+        ..ParseOptions::default()
+    };
+    if let Some(p) = &a.metrics_json {
+        check_writable(p).with_context(|| format!("cannot write --metrics-json {}", p.display()))?;
+    }
+    let mut report = |e: &stance::syntax::SyntaxError| say!("stance-tag: skipped: {e}");
     let summary = match &a.output {
-        Some(out) => {
-            let partial = PathBuf::from(format!("{}{}", out.display(), stance::batch::PARTIAL_SUFFIX));
-            let file = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
-            let mut w = BufWriter::new(file);
+        Some(out) => match resolve_output(out).with_context(|| format!("--output {}", out.display()))? {
+            OutputTarget::Special(p) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .with_context(|| format!("opening {}", p.display()))?;
+                let mut w = BufWriter::new(file);
+                let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
+                w.flush().with_context(|| format!("writing {}", p.display()))?;
+                summary
+            }
+            OutputTarget::Regular(out) => {
+                let partial_path = ResumableOutput::partial_for(&out);
+                let mut ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+                ins.push(&path);
+                let mut outs: Vec<&Path> = vec![&out, &partial_path];
+                outs.extend(a.metrics_json.as_deref());
+                check_no_aliases(&ins, &outs)?;
+                let (partial, file) = ResumableOutput::open(&out, false, &Vec::new())
+                    .with_context(|| format!("opening {}", out.display()))?;
+                let mut w = BufWriter::new(file);
+                let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
+                w.flush().with_context(|| format!("writing {}", partial_path.display()))?;
+                drop(w);
+                partial.commit().with_context(|| format!("renaming {}", partial_path.display()))?;
+                summary
+            }
+        },
+        None => {
+            let mut w = BufWriter::new(io::stdout().lock());
             let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            std::fs::rename(&partial, out).with_context(|| format!("renaming {}", partial.display()))?;
+            w.flush()?;
             summary
         }
-        None => parse_stream(&model, &inputs, &options, &mut BufWriter::new(io::stdout().lock()), &mut report)?,
     };
     if !a.quiet {
-        eprintln!("stance-tag: {} sentences, {} words", summary.sentences, summary.words);
+        say!("stance-tag: {} sentences, {} words", summary.sentences, summary.words);
     }
     if let Some(scores) = summary.scores {
-        eprintln!("{}", scores.summary());
+        say!("{}", scores.summary());
         if let Some(p) = &a.metrics_json {
             let json = serde_json::json!({ "parse": scores.to_json() });
             stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
@@ -442,13 +557,13 @@ fn main() -> ExitCode {
     match result {
         Ok(0) => ExitCode::SUCCESS,
         Ok(errors) => {
-            eprintln!("stance-tag: {errors} records could not be processed (see their error fields)");
+            say!("stance-tag: {errors} records could not be processed (see their error fields)");
             ExitCode::from(2)
         }
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = io::stderr().flush();
-            eprintln!("stance-tag: error: {e:#}");
+            say!("stance-tag: error: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -1,10 +1,14 @@
 //! `stance-train`: fit a classifier on labelled text and write a model file.
 
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
+use stance::batch::thread_count;
+use stance::container::{check_no_aliases, check_writable, resolve_output, temp_path, OutputTarget};
 use stance::data::{Columns, Format};
 use stance::eval::format_table;
 use stance::features::{FeatureConfig, Lexicon, TargetMode};
@@ -198,6 +202,43 @@ type LabelMap = Vec<(String, String)>;
 type CharNgrams = Option<(usize, usize)>;
 type Stem = Option<StemLanguage>;
 
+/// Writes a line to stderr; a closed or full stderr is ignored, never a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes the report to stdout: a write error (a broken pipe included) is
+/// returned, never a panic.
+fn print_report(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Checks the outputs before any work: none is an input (by device and inode,
+/// the temporary names included) or another output, and each can be written.
+fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<()> {
+    let mut all: Vec<PathBuf> = Vec::new();
+    for (what, path) in outputs {
+        let target = resolve_output(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
+        if let OutputTarget::Regular(p) = &target {
+            all.push(p.clone());
+            all.push(temp_path(p));
+        } else {
+            all.push(target.path().to_path_buf());
+        }
+    }
+    let refs: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
+    check_no_aliases(inputs, &refs)?;
+    for (what, path) in outputs {
+        check_writable(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| format!("unknown format {s:?}: use csv, tsv or jsonl"))
 }
@@ -342,11 +383,20 @@ fn options(args: &Args) -> Result<TrainOptions> {
         .unwrap_or_else(|| if o.favg_labels.is_empty() { "macro_f1" } else { "favg" }.to_string());
     o.epochs = args.epochs;
     o.seed = args.seed;
-    o.threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let (threads, note) = thread_count(args.threads).map_err(anyhow::Error::msg)?;
+    if let (Some(note), false) = (note, args.quiet) {
+        say!("stance-train: {note}");
+    }
+    o.threads = threads;
     Ok(o)
 }
 
 fn run(args: Args) -> Result<()> {
+    let mut inputs: Vec<&Path> = args.train.iter().map(PathBuf::as_path).collect();
+    inputs.extend([&args.dev, &args.test, &args.lexicon].into_iter().flatten().map(PathBuf::as_path));
+    let mut outputs = vec![("--output", args.output.as_path())];
+    outputs.extend(args.metrics_json.as_deref().map(|p| ("--metrics-json", p)));
+    check_outputs(&inputs, &outputs)?;
     let mut opts = options(&args)?;
     let per_label = match args.class_weight.as_deref().map(parse_class_weight).transpose()? {
         Some(ClassWeightSpec::Fixed(w)) => {
@@ -374,22 +424,19 @@ fn run(args: Args) -> Result<()> {
     let progress = Bar(bar);
     let outcome = train(&opts, &progress)?;
     progress.0.finish_and_clear();
-    // Metrics first: if they cannot be written, no model is left behind.
+    // The model first, then the metrics, each written atomically: a failed
+    // write leaves any earlier file as it was, and nothing is ever removed.
+    let size = save(&outcome.classifier, &args.output)?;
     if let Some(path) = &args.metrics_json {
         let json = serde_json::to_string_pretty(&outcome.report_json())?;
-        stance::model::file::write_atomic(path, json.as_bytes())?;
+        stance::model::file::write_atomic(path, json.as_bytes()).with_context(|| {
+            format!("the model was written to {}, but the metrics could not be", args.output.display())
+        })?;
     }
-    let size = match save(&outcome.classifier, &args.output) {
-        Ok(size) => size,
-        Err(e) => {
-            if let Some(path) = &args.metrics_json {
-                let _ = std::fs::remove_file(path);
-            }
-            return Err(e.into());
-        }
-    };
     let s = &outcome.selection;
-    println!(
+    let mut report = String::new();
+    writeln!(
+        report,
         "selection: {} by {} → {} features, C={}, class weight {:?}{}",
         s.method,
         s.metric,
@@ -397,8 +444,9 @@ fn run(args: Args) -> Result<()> {
         s.chosen.c,
         s.chosen.class_weight,
         s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default()
-    );
-    println!(
+    )?;
+    writeln!(
+        report,
         "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s",
         match opts.kind {
             ModelKind::LogReg => "logistic regression",
@@ -409,15 +457,15 @@ fn run(args: Args) -> Result<()> {
         outcome.classifier.labels.join(", "),
         outcome.classifier.featurizer.known_features(),
         outcome.fit_seconds
-    );
+    )?;
     if let Some(m) = &outcome.dev {
-        println!("\n{}", format_table("dev", m));
+        writeln!(report, "\n{}", format_table("dev", m))?;
     }
     if let Some(m) = &outcome.test {
-        println!("\n{}", format_table("test", m));
+        writeln!(report, "\n{}", format_table("test", m))?;
     }
-    println!("model: {} ({:.1} MB)", args.output.display(), size as f64 / 1e6);
-    Ok(())
+    writeln!(report, "model: {} ({:.1} MB)", args.output.display(), size as f64 / 1e6)?;
+    print_report(&report)
 }
 
 fn train_syntax(a: SyntaxArgs) -> Result<()> {
@@ -425,34 +473,45 @@ fn train_syntax(a: SyntaxArgs) -> Result<()> {
         tagger: TaggerParams { epochs: a.tagger_epochs, seed: a.seed, ..TaggerParams::default() },
         parser: ParserParams { epochs: a.parser_epochs, seed: a.seed, ..ParserParams::default() },
     };
+    let inputs: Vec<&Path> =
+        [Some(&a.train), a.dev.as_ref(), a.test.as_ref()].into_iter().flatten().map(PathBuf::as_path).collect();
+    let mut outputs = vec![("--output", a.output.as_path())];
+    outputs.extend(a.metrics_json.as_deref().map(|p| ("--metrics-json", p)));
+    check_outputs(&inputs, &outputs)?;
     let quiet = a.quiet;
     let report = train_treebank(&a.train, a.dev.as_deref(), a.test.as_deref(), params, |stage| {
         if !quiet {
-            eprintln!("stance-train: {stage}");
+            say!("stance-train: {stage}");
         }
     })?;
     let size = report.model.save(&a.output)?;
-    println!("trained on {} sentences in {:.1}s", report.model.info.n_sentences, report.train_seconds);
+    let mut text = String::new();
+    writeln!(text, "trained on {} sentences in {:.1}s", report.model.info.n_sentences, report.train_seconds)?;
     let mut json = serde_json::json!({ "train_seconds": report.train_seconds });
     for (name, scores) in [("dev", report.dev), ("test", report.test)] {
         if let Some(s) = scores {
-            println!("{name}: {}", s.summary());
+            writeln!(text, "{name}: {}", s.summary())?;
             json[name] = s.to_json();
         }
     }
     if let Some(r) = report.test_raw {
-        println!(
+        writeln!(
+            text,
             "test from raw text: sentences {:.2}  words {:.2}  UPOS {:.2}  UAS {:.2}  LAS {:.2}  (F1)",
             r.sentences, r.words, r.upos, r.uas, r.las
-        );
+        )?;
         json["test_raw"] = serde_json::to_value(r)?;
     }
-    println!("model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6);
+    writeln!(text, "model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6)?;
     if let Some(p) = &a.metrics_json {
         stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
             .with_context(|| format!("writing {}", p.display()))?;
     }
-    Ok(())
+    print_report(&text)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 fn main() -> ExitCode {
@@ -463,8 +522,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the report went away (`| head`): the work is done, exit quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("stance-train: error: {e:#}");
+            say!("stance-train: error: {e:#}");
             ExitCode::FAILURE
         }
     }

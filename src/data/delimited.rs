@@ -8,42 +8,111 @@ use std::sync::{Arc, Mutex};
 use super::error::{DataError, DataErrorKind};
 use super::example::{Columns, Example, Target};
 
+/// Bytes read ahead of the records the `csv` crate has returned are at most its
+/// buffer (8 KiB); marks further back than this are never looked up again.
+const SLACK: u64 = 64 << 10;
+
 /// Carriage returns and line feeds seen in the raw stream, so that a record's
 /// byte offset maps to the line its content starts on (the `csv` crate's own
-/// line counter is off after CRLF endings and blank lines).
+/// line counter is off after CRLF endings and blank lines). Marks that no
+/// record still to come can need are folded into a count, so blank lines
+/// between records take no memory.
 #[derive(Default)]
 struct LineIndex {
     lines_before: u64,
     marks: VecDeque<(u64, bool)>,
     offset: u64,
+    /// One past the last folded mark, and where the run of consecutive folded marks ending there began.
+    folded_end: u64,
+    folded_run_start: u64,
+    /// Set when a record grew past the limit while being read: where it starts and the bytes read of it.
+    overflow: Option<(u64, u64)>,
 }
 
 impl LineIndex {
-    /// The 1-based line of the first content byte at or after `byte`.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        while self.marks.front().is_some_and(|&(o, _)| o < byte) {
-            let (_, lf) = self.marks.pop_front().expect("front exists");
+    /// Counts the marks before `upto` into `lines_before`.
+    fn fold(&mut self, upto: u64) {
+        while let Some(&(o, lf)) = self.marks.front() {
+            if o >= upto {
+                break;
+            }
+            self.marks.pop_front();
+            if o != self.folded_end {
+                self.folded_run_start = o;
+            }
+            self.folded_end = o + 1;
             self.lines_before += u64::from(lf);
         }
-        let run = self.marks.iter().zip(byte..).take_while(|((o, _), cur)| o == cur);
+    }
+
+    /// The 1-based line of the first content byte at or after `byte`.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        self.fold(byte);
+        // Line breaks at `byte` already folded are counted; the run goes on after them.
+        let from = if (self.folded_run_start..self.folded_end).contains(&byte) { self.folded_end } else { byte };
+        let run = self.marks.iter().zip(from..).take_while(|((o, _), cur)| o == cur);
         self.lines_before + 1 + run.filter(|((_, lf), _)| *lf).count() as u64
     }
+}
+
+/// Where the raw stream is within CSV quoting, as the `csv` crate reads it.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Quoting {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
 }
 
 struct Counting {
     inner: Box<dyn Read + Send>,
     index: Arc<Mutex<LineIndex>>,
+    delimiter: u8,
+    state: Quoting,
+    /// Bytes of the record being read, and where the last record (or blank line) ended.
+    run: u64,
+    last_end: u64,
+    /// Largest record read before giving up on the file.
+    limit: u64,
 }
 
 impl Read for Counting {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        if index.overflow.is_some() {
+            return Err(std::io::Error::other("record too large"));
+        }
+        let n = self.inner.read(buf)?;
         let base = index.offset;
-        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            index.marks.push_back((base + i as u64, buf[i] == b'\n'));
+        for (i, &b) in buf[..n].iter().enumerate() {
+            let newline = b == b'\n' || b == b'\r';
+            if newline {
+                index.marks.push_back((base + i as u64, b == b'\n'));
+            }
+            let (state, ends) = match (self.state, b) {
+                (Quoting::Quoted, b'"') => (Quoting::QuoteInQuoted, false),
+                (Quoting::Quoted, _) => (Quoting::Quoted, false),
+                (_, _) if newline => (Quoting::FieldStart, true),
+                (Quoting::FieldStart | Quoting::QuoteInQuoted, b'"') => (Quoting::Quoted, false),
+                (_, d) if d == self.delimiter => (Quoting::FieldStart, false),
+                _ => (Quoting::Unquoted, false),
+            };
+            self.state = state;
+            if ends {
+                self.run = 0;
+                self.last_end = base + i as u64;
+            } else {
+                self.run += 1;
+            }
         }
         index.offset += n as u64;
+        let safe = self.last_end.min(index.offset.saturating_sub(SLACK));
+        index.fold(safe);
+        if self.run > self.limit {
+            index.overflow = Some((self.last_end + 1, self.run));
+            return Err(std::io::Error::other("record too large"));
+        }
         Ok(n)
     }
 }
@@ -61,6 +130,8 @@ pub struct DelimitedReader {
     holder: Option<(usize, String)>,
     width: u64,
     max_bytes: usize,
+    /// Set once a record was too large to read: the rest of the file is skipped.
+    done: bool,
 }
 
 fn column(path: &Path, header: &[String], name: &str) -> Result<(usize, String), DataError> {
@@ -84,7 +155,15 @@ impl DelimitedReader {
             );
         }
         let lines = Arc::new(Mutex::new(LineIndex::default()));
-        let input = Counting { inner: input, index: Arc::clone(&lines) };
+        let input = Counting {
+            inner: input,
+            index: Arc::clone(&lines),
+            delimiter,
+            state: Quoting::FieldStart,
+            run: 0,
+            last_end: 0,
+            limit: (max_bytes as u64).saturating_add(SLACK),
+        };
         // Flexible, so that ragged rows reach our own check, whose line numbers are right.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -121,6 +200,7 @@ impl DelimitedReader {
             holder,
             width: header.len() as u64,
             max_bytes,
+            done: false,
         })
     }
 
@@ -166,6 +246,9 @@ impl DelimitedReader {
 
     /// The next example, an error for a bad record, or `None` at the end.
     pub fn next_example(&mut self) -> Option<Result<Example, DataError>> {
+        if self.done {
+            return None;
+        }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
@@ -178,7 +261,20 @@ impl DelimitedReader {
                 }
                 Some(self.example(line))
             }
-            Err(e) => Some(Err(csv_error(&self.path, e))),
+            Err(e) => {
+                let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+                let Some((start, read)) = lines.overflow else {
+                    return Some(Err(csv_error(&self.path, e)));
+                };
+                // A record longer than the limit is not buffered: it ends the file.
+                self.done = true;
+                let line = lines.line_at(start);
+                let kind = DataErrorKind::Invalid(format!(
+                    "record of more than {read} bytes exceeds the limit of {} bytes; the rest of the file is skipped",
+                    self.max_bytes
+                ));
+                Some(Err(DataError::new(&self.path, kind).at_line(line)))
+            }
         }
     }
 }
@@ -205,5 +301,45 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
     match line {
         Some(l) => err.at_line(l),
         None => err,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(data: Vec<u8>, max_bytes: usize) -> Vec<Result<Example, DataError>> {
+        let columns = Columns { text: "text".into(), label: Some("label".into()), ..Columns::default() };
+        let mut r =
+            DelimitedReader::new(Path::new("in"), Box::new(std::io::Cursor::new(data)), b',', &columns, max_bytes)
+                .unwrap();
+        std::iter::from_fn(|| r.next_example()).collect()
+    }
+
+    #[test]
+    fn many_blank_lines_keep_line_numbers_and_fold_the_index() {
+        let mut data = b"text,label\r\nfirst,a\r\n".to_vec();
+        data.extend(b"\r\n".repeat(200_000));
+        data.extend(b"\"two\nlines\",b\n");
+        data.extend(b"\n".repeat(100_000));
+        data.extend(b"last,c\n");
+        let got: Vec<_> = read(data, 1000).into_iter().map(Result::unwrap).collect();
+        let lines: Vec<u64> = got.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 200_003, 300_005]);
+        assert_eq!(got[1].text, "two\nlines");
+    }
+
+    #[test]
+    fn a_record_far_past_the_limit_is_not_buffered() {
+        let mut data = b"text,label\nok,a\n\"".to_vec();
+        data.extend(vec![b'x'; 4 << 20]);
+        data.extend(b"\",b\nnever,c\n");
+        let got = read(data, 1000);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].as_ref().unwrap().text, "ok");
+        let err = got[1].as_ref().unwrap_err().to_string();
+        assert!(err.starts_with("in:3: record of more than ") && err.contains("rest of the file is skipped"), "{err}");
+        let read: u64 = err["in:3: record of more than ".len()..].split(' ').next().unwrap().parse().unwrap();
+        assert!(read > 1000 + SLACK && read < 1 << 20, "{err}");
     }
 }

@@ -72,7 +72,23 @@ impl fmt::Display for DataError {
         match &self.kind {
             DataErrorKind::Io(e) => write!(f, ": {e}"),
             DataErrorKind::MissingColumn { available } => {
-                write!(f, ": no such column; the header has: {}", available.join(", "))
+                const SHOWN: usize = 20;
+                let names: Vec<String> = available
+                    .iter()
+                    .take(SHOWN)
+                    .map(|n| {
+                        if n.chars().count() > 40 {
+                            format!("{}…", n.chars().take(39).collect::<String>())
+                        } else {
+                            n.clone()
+                        }
+                    })
+                    .collect();
+                write!(f, ": no such column; the header has: {}", names.join(", "))?;
+                if available.len() > SHOWN {
+                    write!(f, ", … ({} columns in all)", available.len())?;
+                }
+                Ok(())
             }
             DataErrorKind::MissingField => write!(f, ": missing"),
             DataErrorKind::InvalidUtf8 => write!(f, ": invalid UTF-8"),
@@ -93,3 +109,19 @@ impl fmt::Display for DataError {
 }
 
 impl std::error::Error for DataError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_header_is_shortened_in_the_missing_column_message() {
+        let available: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+        let msg = DataError::new("in.csv", DataErrorKind::MissingColumn { available })
+            .at_line(1)
+            .in_field("text")
+            .to_string();
+        assert!(msg.len() < 300, "{} bytes", msg.len());
+        assert!(msg.ends_with("c18, c19, … (1000000 columns in all)"), "{msg}");
+    }
+}

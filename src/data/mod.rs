@@ -9,4 +9,4 @@ mod source;
 
 pub use error::{DataError, DataErrorKind};
 pub use example::{Columns, Example, Target};
-pub use source::{read_all, Format, RecordReader};
+pub use source::{read_all, sniff_encoding, Format, RecordReader};

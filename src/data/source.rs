@@ -45,6 +45,28 @@ impl Format {
     }
 }
 
+/// Says why `start`, the first bytes of an input, cannot be UTF-8 text: a
+/// UTF-16 or UTF-32 byte-order mark, or NUL bytes (UTF-16 without a mark, or
+/// binary data). `None` when nothing is wrong.
+pub fn sniff_encoding(start: &[u8]) -> Option<String> {
+    let convert = "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)";
+    for (bom, name) in [
+        (&[0xff, 0xfe, 0, 0][..], "UTF-32LE"),
+        (&[0, 0, 0xfe, 0xff][..], "UTF-32BE"),
+        (&[0xff, 0xfe][..], "UTF-16LE"),
+        (&[0xfe, 0xff][..], "UTF-16BE"),
+    ] {
+        if start.starts_with(bom) {
+            return Some(format!("{name} text (byte-order mark), not UTF-8: {convert}"));
+        }
+    }
+    let probe = &start[..start.len().min(4096)];
+    if probe.contains(&0) {
+        return Some(format!("holds NUL bytes (UTF-16 text without a byte-order mark, or binary data): {convert}"));
+    }
+    None
+}
+
 enum Inner {
     Delimited(Box<DelimitedReader>),
     Jsonl(Box<JsonlReader>),
@@ -94,7 +116,11 @@ impl RecordReader {
         columns: &Columns,
         max_bytes: usize,
     ) -> Result<Self, DataError> {
-        let buffered = Box::new(BufReader::with_capacity(1 << 16, input));
+        let mut buffered = Box::new(BufReader::with_capacity(1 << 16, input));
+        let start = buffered.fill_buf().map_err(|e| DataError::new(path, DataErrorKind::Io(e.to_string())))?;
+        if let Some(problem) = sniff_encoding(start) {
+            return Err(DataError::new(path, DataErrorKind::Invalid(problem)).at_line(1));
+        }
         let inner = match format {
             Format::Csv | Format::Tsv => {
                 let delim = if format == Format::Csv { b',' } else { b'\t' };
@@ -231,6 +257,24 @@ mod tests {
         assert!(errs[0].starts_with("in:1: invalid JSON"), "{}", errs[0]);
         assert_eq!(errs[1], "in:2: field `s`: expected a string, found 3");
         assert_eq!(errs[2], "in:3: field `t[0].to`: offset 9 is past the end of the text");
+    }
+
+    #[test]
+    fn utf16_and_nul_interleaved_files_are_refused_whole() {
+        let text = "first line\nsecond line\n";
+        let mut le = vec![0xff, 0xfe];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xfe, 0xff];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for (data, what) in [(le, "UTF-16LE text"), (be, "UTF-16BE text"), (bare, "holds NUL bytes")] {
+            for format in [Format::Lines, Format::Csv, Format::Jsonl] {
+                let got = read(&data, format, &cols("text", None));
+                assert_eq!(got.len(), 1, "one error for the whole file, no garbage records");
+                let msg = got[0].as_ref().unwrap_err().to_string();
+                assert!(msg.starts_with("in:1: ") && msg.contains(what) && msg.contains("UTF-8"), "{msg}");
+            }
+        }
     }
 
     #[test]

@@ -47,12 +47,38 @@ fn io_err(path: &Path, source: std::io::Error) -> ModelError {
     ModelError::Io { path: path.display().to_string(), cause: source }
 }
 
-/// Serialises `model` to bytes.
+/// Checks that `model`'s weights and bias match its labels and features, as
+/// [`from_bytes`] will require.
+pub fn check(model: &Classifier) -> Result<(), String> {
+    let k = model.labels.len();
+    let w = &model.model.weights;
+    if k < 2 {
+        return Err(format!("the classifier has {k} labels; at least 2 are needed"));
+    }
+    if w.ncols() != k || model.model.bias.len() != k {
+        return Err(format!(
+            "the classifier has {k} labels but {} weight columns and {} biases",
+            w.ncols(),
+            model.model.bias.len()
+        ));
+    }
+    if let Some(&j) = model.featurizer.state().known.iter().find(|&&j| j as usize >= w.nrows()) {
+        return Err(format!("known feature {j} is past the {} weight rows", w.nrows()));
+    }
+    if w.iter().chain(model.model.bias.iter()).any(|v| !v.is_finite()) {
+        return Err("the classifier's weights are not finite".into());
+    }
+    Ok(())
+}
+
+/// Serialises `model` to bytes. Never panics: a hand-built classifier whose
+/// weights do not match its labels gives bytes that [`from_bytes`] refuses
+/// (use [`check`] or [`save`] to be told instead).
 pub fn to_bytes(model: &Classifier) -> Vec<u8> {
     let state = model.featurizer.state();
-    let k = model.labels.len();
-    let w = model.model.weights.as_slice().expect("standard layout");
-    let weights = state.known.iter().flat_map(|&j| w[j as usize * k..j as usize * k + k].iter().copied()).collect();
+    let w = &model.model.weights;
+    let weights =
+        state.known.iter().filter(|&&j| (j as usize) < w.nrows()).flat_map(|&j| w.row(j as usize).to_vec()).collect();
     let payload = Payload {
         info: model.info.clone(),
         featurizer: state,
@@ -108,7 +134,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
 
 /// Loads and validates a model file.
 pub fn load(path: &Path) -> Result<Classifier, ModelError> {
-    let bytes = container::read_limited(path, MAX_FILE_BYTES, "model").map_err(|e| match e {
+    let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance model").map_err(|e| match e {
         ContainerError::Format(reason) => format_err(path, reason),
         ContainerError::Io(e) => io_err(path, e),
     })?;
@@ -117,6 +143,7 @@ pub fn load(path: &Path) -> Result<Classifier, ModelError> {
 
 /// Writes `model` to `path` atomically; returns the file size in bytes.
 pub fn save(model: &Classifier, path: &Path) -> Result<u64, ModelError> {
+    check(model).map_err(|reason| format_err(path, reason))?;
     let bytes = to_bytes(model);
     write_atomic(path, &bytes)?;
     Ok(bytes.len() as u64)
@@ -196,6 +223,54 @@ mod tests {
         hostile.extend_from_slice(&fnv1a64(0, &body).to_le_bytes());
         hostile.extend_from_slice(&body);
         assert!(msg(&hostile).contains("corrupt model payload"));
+    }
+
+    #[test]
+    fn mismatched_hand_built_classifiers_are_refused_not_panicked_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.stance");
+        for labels in [vec!["a".to_string()], (0..5).map(|i| format!("l{i}")).collect()] {
+            let good = tiny();
+            let bad = Classifier::new(good.featurizer, labels, good.model, good.info);
+            let bytes = to_bytes(&bad);
+            assert!(from_bytes(&path, &bytes).is_err(), "the loader refuses what to_bytes wrote");
+            let err = save(&bad, &path).unwrap_err().to_string();
+            assert!(err.contains("label"), "{err}");
+            assert!(!path.exists());
+        }
+    }
+
+    #[test]
+    fn huge_finite_weights_give_finite_probabilities() {
+        let mut model = tiny();
+        model
+            .model
+            .weights
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, w)| *w = if i % 2 == 0 { f32::MAX } else { -f32::MAX });
+        let model = Classifier::new(model.featurizer, model.labels, model.model, model.info);
+        let bytes = to_bytes(&model);
+        let back = from_bytes(Path::new("m"), &bytes).unwrap();
+        for text in ["great deal great plan great", "bad bad deal", "unseen words"] {
+            let probs = &back.predict(&[Doc::plain(text)], 1)[0].probs;
+            assert!(probs.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)), "{text}: {probs:?}");
+        }
+    }
+
+    #[test]
+    fn a_large_file_of_another_kind_is_refused_by_its_first_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.stance");
+        let f = fs::File::create(&path).unwrap();
+        f.set_len(MAX_FILE_BYTES).unwrap(); // sparse: no disk, and never read
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains("not a stance model file (bad magic number)"), "{err}");
+        fs::write(&path, &MAGIC[..5]).unwrap();
+        assert!(load(&path).unwrap_err().to_string().contains("bad magic"));
+        let good = dir.path().join("good.stance");
+        save(&tiny(), &good).unwrap();
+        assert!(load(&good).is_ok());
     }
 
     #[test]

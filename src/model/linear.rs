@@ -57,8 +57,13 @@ impl LinearModel {
     }
 }
 
-/// In-place softmax.
+/// In-place softmax. Scores that overflowed (±∞ from huge finite weights) or
+/// are NaN are first clamped to finite values, so the result is always a
+/// probability distribution.
 pub fn softmax(z: &mut [f32]) {
+    for v in z.iter_mut() {
+        *v = if v.is_nan() { -f32::MAX } else { v.clamp(-f32::MAX, f32::MAX) };
+    }
     let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0.0;
     for v in z.iter_mut() {

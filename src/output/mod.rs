@@ -122,7 +122,8 @@ pub trait Sink {
 }
 
 /// A sink for `format` over `out`. `columns` are the field names every record
-/// has (used for headers); `header` says whether CSV writes its header row.
+/// has (used for headers); `header` says whether CSV and table output write
+/// their header (false when resuming an output that has one).
 pub fn sink<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
@@ -133,7 +134,7 @@ pub fn sink<'a>(
         OutputFormat::Jsonl => Box::new(JsonlSink::new(out)),
         OutputFormat::Json => Box::new(JsonArraySink::new(out)),
         OutputFormat::Csv => Box::new(CsvSink::new(out, columns, header)),
-        OutputFormat::Table => Box::new(TableSink::new(out, columns)),
+        OutputFormat::Table => Box::new(TableSink::new(out, columns, header)),
     }
 }
 

@@ -1,11 +1,13 @@
 //! Labelled splits: reading, label mapping, and label indices shared by all splits.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::options::{TrainError, TrainOptions};
-use crate::data::{read_all, DataError, DataErrorKind, Example};
+use crate::data::{read_all, DataError, DataErrorKind, Example, Format, RecordReader};
 use crate::features::{fnv1a64, fnv1a64_step, Doc, TargetRef};
 
 /// Examples of one split with label indices.
@@ -68,8 +70,50 @@ fn mapped(opts: &TrainOptions, label: &str) -> String {
     opts.label_map.iter().find(|(from, _)| from == label).map_or_else(|| label.to_string(), |(_, to)| to.clone())
 }
 
+/// A reader that hashes (FNV-1a 64) every byte read through it, so a FIFO or
+/// stdin is read once and still hashed.
+struct Hashing<R> {
+    inner: R,
+    hash: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let h = buf[..n].iter().fold(self.hash.load(Ordering::Relaxed), |h, &b| fnv1a64_step(h, b));
+        self.hash.store(h, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads every example of `path` (`-` for stdin) once, failing on the first
+/// bad record; returns them with the hex FNV-1a 64 of the bytes read (the
+/// whole file, as [`file_hash`] gives).
+fn read_hashed(opts: &TrainOptions, path: &Path) -> Result<(Vec<Example>, String), DataError> {
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let input: Box<dyn Read + Send> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        let file = File::open(path).map_err(io)?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(DataError::new(path, DataErrorKind::Io("is a directory".into())));
+        }
+        Box::new(file)
+    };
+    let hash = Arc::new(AtomicU64::new(fnv1a64(0, b"")));
+    let hashing = Hashing { inner: input, hash: Arc::clone(&hash) };
+    let format = opts.format.unwrap_or_else(|| Format::from_path(path));
+    let reader =
+        RecordReader::from_reader(path, Box::new(hashing), format, &opts.columns, RecordReader::DEFAULT_MAX_BYTES)?;
+    let examples = reader.collect::<Result<Vec<_>, _>>()?;
+    Ok((examples, format!("{:016x}", hash.load(Ordering::Relaxed))))
+}
+
 fn read(opts: &TrainOptions, path: &Path) -> Result<Vec<Example>, DataError> {
-    let mut examples = read_all(path, opts.format, &opts.columns)?;
+    read_labelled(opts, path, read_all(path, opts.format, &opts.columns)?)
+}
+
+fn read_labelled(opts: &TrainOptions, path: &Path, mut examples: Vec<Example>) -> Result<Vec<Example>, DataError> {
     for e in &mut examples {
         e.label = e.label.as_deref().map(|l| mapped(opts, l));
     }
@@ -93,9 +137,10 @@ fn index(path: &Path, examples: Vec<Example>, labels: &[String]) -> Result<Label
 }
 
 /// Hex FNV-1a 64 of a file's bytes.
-pub fn file_hash(path: &Path) -> Result<String, DataError> {
+#[cfg(test)]
+fn file_hash(path: &Path) -> Result<String, DataError> {
     let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
-    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut reader = std::io::BufReader::new(File::open(path).map_err(io)?);
     let mut h = fnv1a64(0, b"");
     let mut buf = vec![0u8; 1 << 16];
     loop {
@@ -115,7 +160,13 @@ impl Splits {
             return Err(TrainError::Options("training needs a label column".into()));
         }
         let first = opts.train.first().ok_or_else(|| TrainError::Options("no training file".into()))?;
-        let parts: Vec<Vec<Example>> = opts.train.iter().map(|p| read(opts, p)).collect::<Result<_, _>>()?;
+        let mut hashes = Vec::with_capacity(opts.train.len());
+        let mut parts: Vec<Vec<Example>> = Vec::with_capacity(opts.train.len());
+        for p in &opts.train {
+            let (examples, hash) = read_hashed(opts, p)?;
+            parts.push(read_labelled(opts, p, examples)?);
+            hashes.push(hash);
+        }
         let mut labels: Vec<String> = parts.iter().flatten().filter_map(|e| e.label.clone()).collect();
         labels.sort();
         labels.dedup();
@@ -141,7 +192,6 @@ impl Splits {
                 }
             }
         }
-        let hashes: Vec<String> = opts.train.iter().map(|p| file_hash(p)).collect::<Result<_, _>>()?;
         let train_hash = hashes.join("+");
         let mut train = LabeledSet { examples: Vec::new(), y: Vec::new() };
         for (path, part) in opts.train.iter().zip(parts) {
@@ -158,5 +208,19 @@ impl Splits {
         let dev = load_other(&opts.dev)?;
         let test = load_other(&opts.test)?;
         Ok(Self { labels, train, dev, test, train_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_while_reading_gives_the_file_hash() {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reviews_train.csv");
+        let opts = TrainOptions::new(vec![path.clone()], "sentence", "verdict");
+        let (examples, hash) = read_hashed(&opts, &path).unwrap();
+        assert!(!examples.is_empty());
+        assert_eq!(hash, file_hash(&path).unwrap());
     }
 }
