@@ -11,18 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{dir_entries, fixture, jsonl, review_args, review_model, run, s, train, Run, TAG, TRAIN};
-
-/// Runs `stance-tag` with the shared review model and `args`.
-fn tag<I, S>(args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let mut all: Vec<std::ffi::OsString> = vec!["--model".into(), review_model().into(), "--quiet".into()];
-    all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
-    run(TAG, all)
-}
+use common::{dir_entries, fixture, jsonl, review_args, review_model, run, s, tag, train, TAG, TRAIN};
 
 /// Runs `bin` with `args`, its stdout and/or stderr a pipe whose reading end is
 /// closed at once; returns the exit code and whatever stderr said (if open).

@@ -30,26 +30,20 @@ fn train_tiny(dir: &std::path::Path) -> std::path::PathBuf {
     model
 }
 
+/// `stance-tag parse --syntax-model MODEL --input-format conllu ARGS...`.
+fn parse_conllu(model: &std::path::Path, args: &[&str]) -> common::Run {
+    let mut all = vec!["parse", "--syntax-model", model.to_str().unwrap(), "--input-format", "conllu"];
+    all.extend_from_slice(args);
+    run(TAG, all)
+}
+
 #[test]
 fn trains_then_reparses_and_scores_conllu() {
     let dir = tempfile::tempdir().unwrap();
     let model = train_tiny(dir.path());
     let tiny = fixture("tiny.conllu");
     let metrics = dir.path().join("m.json");
-    let r = run(
-        TAG,
-        [
-            "parse",
-            "--syntax-model",
-            model.to_str().unwrap(),
-            "--input-format",
-            "conllu",
-            "--score",
-            "--metrics-json",
-            metrics.to_str().unwrap(),
-            tiny.to_str().unwrap(),
-        ],
-    );
+    let r = parse_conllu(&model, &["--score", "--metrics-json", metrics.to_str().unwrap(), tiny.to_str().unwrap()]);
     assert_eq!(r.code, Some(0), "{r:?}");
     assert!(r.stderr.contains("UAS 100.00  LAS 100.00  (24 words)"), "{}", r.stderr);
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(metrics).unwrap()).unwrap();
@@ -72,20 +66,7 @@ fn bad_sentences_are_reported_by_line_and_the_rest_parsed() {
     )
     .unwrap();
     let out = dir.path().join("out.conllu");
-    let r = run(
-        TAG,
-        [
-            "parse",
-            "--syntax-model",
-            model.to_str().unwrap(),
-            "--input-format",
-            "conllu",
-            "-q",
-            "-o",
-            out.to_str().unwrap(),
-            bad.to_str().unwrap(),
-        ],
-    );
+    let r = parse_conllu(&model, &["-q", "-o", out.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(r.code, Some(2), "{r:?}");
     assert!(r.stderr.contains("bad.conllu:1: the heads form a cycle through word"), "{}", r.stderr);
     assert_eq!(fs::read_to_string(out).unwrap().matches("# sent_id").count(), 4);

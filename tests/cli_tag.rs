@@ -9,21 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{dir_entries, fixture, jsonl, review_model, run, s, Run, TAG};
+use common::{dir_entries, fixture, jsonl, review_model, run, s, tag, TAG};
 use serde_json::{json, Value};
 
 const LABELS: [&str; 3] = ["neg", "neu", "pos"];
-
-/// Runs `stance-tag` with the shared review model and `args`.
-fn tag<I, S>(args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let mut all: Vec<std::ffi::OsString> = vec!["--model".into(), review_model().into(), "--quiet".into()];
-    all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
-    run(TAG, all)
-}
 
 /// The `name` field of every record, as a JSON array.
 fn col(records: &[Value], name: &str) -> Value {

@@ -112,6 +112,17 @@ pub fn review_args(output: &Path) -> Vec<String> {
     ]
 }
 
+/// Runs `stance-tag` with the shared review model and `args`.
+pub fn tag<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut all: Vec<std::ffi::OsString> = vec!["--model".into(), review_model().into(), "--quiet".into()];
+    all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+    run(TAG, all)
+}
+
 /// A review model trained once per test binary and shared by its tests.
 pub fn review_model() -> &'static Path {
     static MODEL: OnceLock<PathBuf> = OnceLock::new();
