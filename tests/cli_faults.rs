@@ -83,7 +83,10 @@ fn closed_stdout_and_stderr_are_not_panics() {
     assert!(!err.contains("panicked"), "{err}");
     // Errors records with both streams closed.
     let missing_input = vec!["--model".to_string(), s(review_model()), s(&dir.path().join("absent.txt"))];
-    assert_eq!(run_closed(TAG, &missing_input, true, true).0, Some(0), "broken pipe on stdout comes first");
+    // Which closed stream the run meets first depends on scheduling: a quiet exit (0) or
+    // the error-record status (2), never a panic (101).
+    let code = run_closed(TAG, &missing_input, true, true).0;
+    assert!(matches!(code, Some(0 | 2)), "{code:?}");
 }
 
 // ---- 6: outputs that are inputs are refused ----
