@@ -91,3 +91,18 @@ fn the_shipped_model_parses_raw_text() {
     assert!(text.contains("4\tceasefire\tceasefire\tNOUN\tNN\t_\t2\tobj\t"), "{text}");
     assert!(text.contains("2-3\tdidn't\t"), "the contraction is a multiword token: {text}");
 }
+
+#[test]
+fn csv_records_are_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("articles.csv");
+    fs::write(&csv, "id,body\na1,\"Russia backed the truce. Turkey did not.\"\na2,Egypt welcomed it.\n").unwrap();
+    let r = run(TAG, ["parse", "-q", "--text-col", "body", "--id-col", "id", csv.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(r.stdout.matches("# newdoc id = ").count(), 2, "{}", r.stdout);
+    assert!(r.stdout.contains("# newdoc id = a1\n# text = Russia backed the truce.\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("# newdoc id = a2\n# text = Egypt welcomed it.\n"), "{}", r.stdout);
+    let missing = run(TAG, ["parse", "-q", "--text-col", "nope", csv.to_str().unwrap()]);
+    assert_eq!(missing.code, Some(2), "{missing:?}");
+    assert!(missing.stderr.contains("nope"), "{}", missing.stderr);
+}

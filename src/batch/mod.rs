@@ -1,15 +1,18 @@
-//! Batch processing: stream items from files, directories or stdin in bounded
+//! Batch processing (classification, article tagging and parsing): stream items
+//! from files, directories or stdin in bounded
 //! batches, process each batch in parallel, and write every item's records (or
 //! an error record) in input order, resumably.
 
 mod articles;
 mod engine;
 mod inputs;
+mod parse;
 mod resume;
 mod sentences;
 
 pub use articles::{ArticleProcessor, ARTICLE_COLUMNS, LINK_COLUMNS};
 pub use engine::{check_batch_size, run, thread_count, BatchOptions, BatchSummary, Processor, MAX_BATCH_SIZE};
 pub use inputs::expand_inputs;
+pub use parse::{parse_stream, ParseFormat, ParseOptions, ParseSummary};
 pub use resume::{CountingWriter, ResumableOutput, RunSignature, PARTIAL_SUFFIX};
 pub use sentences::{error_record, SentenceClassifier, SENTENCE_COLUMNS};

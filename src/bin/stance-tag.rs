@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use stance::batch::{
-    check_batch_size, expand_inputs, run, thread_count, ArticleProcessor, BatchOptions, BatchSummary, CountingWriter,
-    Processor, ResumableOutput, RunSignature, SentenceClassifier, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
+    check_batch_size, expand_inputs, parse_stream, run, thread_count, ArticleProcessor, BatchOptions, BatchSummary,
+    CountingWriter, ParseFormat, ParseOptions, Processor, ResumableOutput, RunSignature, SentenceClassifier,
+    ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
 };
 use stance::benchmark::BenchSetup;
 use stance::container::{check_no_aliases, check_writable, fnv1a64, resolve_output, OutputTarget};
@@ -20,7 +21,7 @@ use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
 use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
 use stance::output::{sink, OutputFormat};
-use stance::syntax::{parse_stream, shipped_model_path, ParseFormat, ParseOptions, SyntaxModel};
+use stance::syntax::{shipped_model_path, SyntaxModel};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -65,9 +66,15 @@ enum Command {
 
 #[derive(ClapArgs, Debug)]
 struct ParseArgs {
-    /// Inputs: text files (each one document), CoNLL-U files with --input-format conllu,
-    /// directories, or - for stdin.
+    /// Inputs: text files (each one document), CSV/TSV/JSONL files (each record's text one
+    /// document), CoNLL-U files with --input-format conllu, directories, or - for stdin.
     inputs: Vec<PathBuf>,
+    /// Column (or JSONL key) with the text of CSV/TSV/JSONL inputs.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Column with a document id for CSV/TSV/JSONL inputs (default: FILE:LINE).
+    #[arg(long)]
+    id_col: Option<String>,
     /// Syntax model (default: the shipped models/syntax-en-ewt.syntax).
     #[arg(long)]
     syntax_model: Option<PathBuf>,
@@ -487,12 +494,13 @@ fn parse(a: ParseArgs) -> Result<u64> {
         format: a.input_format,
         threads: threads(a.threads, a.quiet)?,
         score: a.score,
+        columns: Columns { text: a.text_col.clone(), id: a.id_col.clone(), ..Columns::default() },
         ..ParseOptions::default()
     };
     if let Some(p) = &a.metrics_json {
         check_writable(p).with_context(|| format!("cannot write --metrics-json {}", p.display()))?;
     }
-    let mut report = |e: &stance::syntax::SyntaxError| say!("stance-tag: skipped: {e}");
+    let mut report = |e: &str| say!("stance-tag: skipped: {e}");
     let summary = match &a.output {
         Some(out) => match resolve_output(out).with_context(|| format!("--output {}", out.display()))? {
             OutputTarget::Special(p) => {

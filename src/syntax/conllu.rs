@@ -386,6 +386,13 @@ impl<R: BufRead> Iterator for ConlluReader<R> {
     }
 }
 
+/// Reads every sentence of a CoNLL-U file, stopping at the first error.
+pub fn read_treebank(path: &std::path::Path) -> Result<Vec<Sentence>, SyntaxError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| SyntaxError::Io { path: name.clone(), source })?;
+    ConlluReader::new(io::BufReader::with_capacity(1 << 16, file), &name, ReadLimits::default()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

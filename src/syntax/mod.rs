@@ -11,12 +11,11 @@ mod lemma;
 mod model;
 mod parser;
 pub mod perceptron;
-mod stream;
 mod tagger;
 mod train;
 mod words;
 
-pub use conllu::{ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
+pub use conllu::{read_treebank, ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
 pub use error::SyntaxError;
 pub use eval::{score_raw, treebank_text, RawScores, SyntaxScores};
 pub use lemma::Lemmatizer;
@@ -24,7 +23,6 @@ pub use model::{
     shipped_model_path, SyntaxInfo, SyntaxModel, SyntaxScratch, FORMAT_VERSION, MAGIC, SHIPPED_SYNTAX_MODEL,
 };
 pub use parser::{projectivize, Parse, ParseExample, ParseInput, ParseScratch, Parser, ParserParams};
-pub use stream::{parse_stream, read_treebank, ParseFormat, ParseOptions, ParseSummary};
 pub use tagger::{TagScratch, Tagger, TaggerParams};
 pub use train::{score, score_text, train, train_treebank, SyntaxParams, TreebankReport};
 pub use words::{sentences, RawSentence, MAX_SENTENCE_WORDS};

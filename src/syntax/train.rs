@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
+use super::conllu::read_treebank;
 use super::conllu::Sentence;
 use super::error::SyntaxError;
 use super::eval::{score_raw, treebank_text, RawScores, SyntaxScores};
@@ -13,7 +14,6 @@ use super::lemma::Lemmatizer;
 use super::model::SyntaxScratch;
 use super::model::{tag_key, word_key, SyntaxInfo, SyntaxModel};
 use super::parser::{projectivize, ParseExample, ParseInput, Parser, ParserParams};
-use super::stream::read_treebank;
 use super::tagger::{TagScratch, Tagger, TaggerParams};
 use super::words;
 use crate::hash::fnv1a64;

@@ -1,15 +1,15 @@
-//! Parsing a stream: raw text files or CoNLL-U in, CoNLL-U out, in input order,
-//! in bounded batches spread over threads; bad sentences are reported and
-//! skipped, and CoNLL-U input with gold trees can be scored as it goes.
+//! Parsing a stream: raw text (whole files, or the text column of CSV/TSV/JSONL
+//! records, each a document) or CoNLL-U in, CoNLL-U out, in input order, in
+//! bounded batches spread over threads; bad records and sentences are reported
+//! and skipped, and CoNLL-U input with gold trees can be scored as it goes.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::conllu::{ConlluReader, ReadLimits, Sentence};
-use super::error::SyntaxError;
-use super::eval::SyntaxScores;
-use super::model::{SyntaxModel, SyntaxScratch};
-use super::words::sentences;
+use crate::data::{Columns, Format, RecordReader};
+use crate::syntax::{
+    sentences, ConlluReader, ReadLimits, Sentence, SyntaxError, SyntaxModel, SyntaxScores, SyntaxScratch,
+};
 
 /// What the inputs hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,11 +33,20 @@ pub struct ParseOptions {
     pub max_text_bytes: usize,
     /// Score CoNLL-U input's gold columns against the output.
     pub score: bool,
+    /// With raw text: the columns of CSV/TSV/JSONL inputs (`text`, and `id` for the document id).
+    pub columns: Columns,
 }
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { format: ParseFormat::Text, threads: 1, batch: 4096, max_text_bytes: 64 << 20, score: false }
+        ParseOptions {
+            format: ParseFormat::Text,
+            threads: 1,
+            batch: 4096,
+            max_text_bytes: 64 << 20,
+            score: false,
+            columns: Columns::default(),
+        }
     }
 }
 
@@ -70,7 +79,7 @@ struct Run<'a> {
     model: &'a SyntaxModel,
     options: &'a ParseOptions,
     out: &'a mut dyn Write,
-    on_error: &'a mut dyn FnMut(&SyntaxError),
+    on_error: &'a mut dyn FnMut(&str),
     pending: Vec<Sentence>,
     summary: ParseSummary,
     text: String,
@@ -85,9 +94,19 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn error(&mut self, e: SyntaxError) {
+    fn error(&mut self, e: impl std::fmt::Display) {
         self.summary.errors += 1;
-        (self.on_error)(&e);
+        (self.on_error)(&e.to_string());
+    }
+
+    fn document(&mut self, id: &str, text: &str) -> Result<(), SyntaxError> {
+        for (i, mut raw) in sentences(text).into_iter().enumerate() {
+            if i == 0 {
+                raw.sentence.comments.insert(0, format!("newdoc id = {id}"));
+            }
+            self.push(raw.sentence)?;
+        }
+        Ok(())
     }
 
     fn flush(&mut self) -> Result<(), SyntaxError> {
@@ -136,6 +155,26 @@ impl Run<'_> {
                     }
                 }
             }
+            ParseFormat::Text if Format::from_path(path) != Format::Lines => {
+                let records =
+                    match RecordReader::open_with_limit(path, None, &self.options.columns, self.options.max_text_bytes)
+                    {
+                        Ok(r) => r,
+                        Err(e) => {
+                            self.error(e);
+                            return Ok(());
+                        }
+                    };
+                for record in records {
+                    match record {
+                        Ok(e) => {
+                            let id = e.id.clone().unwrap_or_else(|| format!("{name}:{}", e.line));
+                            self.document(&id, &e.text)?;
+                        }
+                        Err(e) => self.error(e),
+                    }
+                }
+            }
             ParseFormat::Text => {
                 let mut bytes = Vec::new();
                 let limit = self.options.max_text_bytes;
@@ -152,12 +191,7 @@ impl Run<'_> {
                     return Ok(());
                 }
                 let text = String::from_utf8(bytes).expect("checked");
-                for (i, mut raw) in sentences(&text).into_iter().enumerate() {
-                    if i == 0 {
-                        raw.sentence.comments.insert(0, format!("newdoc id = {name}"));
-                    }
-                    self.push(raw.sentence)?;
-                }
+                self.document(&name, &text)?;
             }
         }
         Ok(())
@@ -165,13 +199,13 @@ impl Run<'_> {
 }
 
 /// Parses every input into `out` as CoNLL-U; `on_error` hears each skipped
-/// input or sentence. Fails only when reading an input or writing fails.
+/// input, record or sentence. Fails only when reading an input or writing fails.
 pub fn parse_stream(
     model: &SyntaxModel,
     inputs: &[PathBuf],
     options: &ParseOptions,
     out: &mut dyn Write,
-    on_error: &mut dyn FnMut(&SyntaxError),
+    on_error: &mut dyn FnMut(&str),
 ) -> Result<ParseSummary, SyntaxError> {
     let mut run = Run {
         model,
@@ -188,10 +222,4 @@ pub fn parse_stream(
     run.flush()?;
     run.out.flush().map_err(|e| io_err(Path::new("<output>"), e))?;
     Ok(run.summary)
-}
-
-/// Reads every sentence of a CoNLL-U file, stopping at the first error.
-pub fn read_treebank(path: &Path) -> Result<Vec<Sentence>, SyntaxError> {
-    let reader: Box<dyn BufRead> = Box::new(BufReader::new(open(path)?));
-    ConlluReader::new(reader, &path.display().to_string(), ReadLimits::default()).collect()
 }
