@@ -10,7 +10,7 @@ use super::holders::{link, Link};
 use super::NewsError;
 use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
-use crate::text::{split_sentences, Token};
+use crate::text::{split_sentences, SentenceSpan, Token};
 
 /// The news stance model shipped with the crate (`models/news-stance.stance`).
 pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
@@ -30,6 +30,34 @@ const TOPIC_WEIGHT: f32 = 0.7;
 const CUE_WEIGHT: f32 = 0.5;
 /// Link weight factor for the per-sentence fallback target.
 const FALLBACK_WEIGHT: f32 = 0.6;
+
+/// Longest stretch of text read as one sentence, in bytes: a longer one (a list,
+/// a table, a page with no full stops) is cut at clause punctuation or spaces, so
+/// that linking, which compares every actor with every event, stays bounded.
+pub const MAX_SENTENCE_BYTES: usize = 600;
+
+/// The sentence `text[start..end]` as pieces of at most [`MAX_SENTENCE_BYTES`],
+/// cut after the last `;`, `,` or `:` (else space) before each limit.
+fn bounded(text: &str, mut start: usize, end: usize) -> Vec<SentenceSpan> {
+    let mut pieces = Vec::new();
+    while end - start > MAX_SENTENCE_BYTES {
+        let mut limit = start + MAX_SENTENCE_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let cut = window
+            .rfind([';', ',', ':'])
+            .map(|i| i + 1)
+            .or_else(|| window.rfind(char::is_whitespace))
+            .filter(|&i| i > 0)
+            .unwrap_or(window.len());
+        pieces.push(SentenceSpan { start, end: start + cut });
+        start += cut;
+    }
+    pieces.push(SentenceSpan { start, end });
+    pieces
+}
 
 /// Byte span of the sentence's first stance cue.
 fn first_cue((tokens, hits): &(Vec<Token>, Vec<LexiconHit>)) -> Option<(usize, usize)> {
@@ -193,7 +221,8 @@ impl ArticleTagger {
         let mut last_holder: Option<ActorMention> = None;
         let mut topic: Option<usize> = None;
         let mut probs = vec![0f32; self.model.labels.len()];
-        for (si, span) in split_sentences(text).into_iter().enumerate() {
+        let spans = split_sentences(text).into_iter().flat_map(|span| bounded(text, span.start, span.end));
+        for (si, span) in spans.enumerate() {
             // Line breaks and runs of spaces inside a sentence are layout, not text.
             let sentence = text[span.start..span.end].split_whitespace().collect::<Vec<_>>().join(" ");
             let s = sentence.as_str();
@@ -413,6 +442,17 @@ mod tests {
             .collect();
         rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         rows
+    }
+
+    #[test]
+    fn over_long_sentences_are_cut_at_clause_punctuation() {
+        let text = format!("{}end", "Egypt backed the deal, ".repeat(200));
+        let pieces = bounded(&text, 0, text.len());
+        assert!(pieces.len() > 1 && pieces.iter().all(|p| p.end - p.start <= MAX_SENTENCE_BYTES));
+        assert!(pieces.windows(2).all(|w| w[0].end == w[1].start) && pieces.last().unwrap().end == text.len());
+        assert!(pieces[..pieces.len() - 1].iter().all(|p| text[..p.end].ends_with(',')), "cut after commas");
+        let no_spaces = "x".repeat(4000);
+        assert_eq!(bounded(&no_spaces, 0, 4000).len(), 7);
     }
 
     #[test]
