@@ -101,15 +101,10 @@ fn read_rest(file: &mut File, head: &[u8], len: u64, limit: u64, what: &str) -> 
     Ok(bytes)
 }
 
-/// Reads a whole file of at most `limit` bytes. Devices, FIFOs and other
-/// non-regular files are refused before anything is read.
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, ContainerError> {
-    let (mut file, len) = open_regular(path, limit, what)?;
-    read_rest(&mut file, &[], len, limit, what)
-}
-
-/// As [`read_limited`], but checks `magic` in the first bytes before reading
-/// the rest, so a large file of another kind is refused at once.
+/// Reads a whole container file of at most `limit` bytes: devices, FIFOs and
+/// other non-regular files are refused before anything is read, and `magic` is
+/// checked in the first bytes before the rest, so a large file of another kind
+/// is refused at once.
 pub fn read_container(path: &Path, limit: u64, magic: &[u8; 8], what: &str) -> Result<Vec<u8>, ContainerError> {
     let (mut file, len) = open_regular(path, limit, what)?;
     let mut head = Vec::with_capacity(magic.len());

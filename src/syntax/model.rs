@@ -152,7 +152,7 @@ impl SyntaxModel {
 
     /// Loads and validates a model file.
     pub fn load(path: &Path) -> Result<Self, SyntaxError> {
-        let bytes = container::read_limited(path, MAX_FILE_BYTES, "syntax model").map_err(|e| match e {
+        let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance syntax model").map_err(|e| match e {
             ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
             ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
         })?;
