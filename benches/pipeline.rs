@@ -21,7 +21,7 @@ fn sentences() -> (Vec<String>, Vec<usize>) {
     let rows = read_all(Path::new("datasets/news-stance/part-a.csv"), None, &columns).expect("shipped data");
     let labels = ["neutral", "skeptical", "supportive"];
     let y = rows.iter().map(|r| labels.iter().position(|l| Some(*l) == r.label.as_deref()).expect("label")).collect();
-    (rows.into_iter().map(|r| r.text).collect(), y)
+    (rows.into_iter().map(|r| r.text.to_string()).collect(), y)
 }
 
 fn text_and_features(c: &mut Criterion) {

@@ -101,7 +101,7 @@ impl Processor for Echo {
     fn scratch(&self) {}
 
     fn process(&self, _: &mut (), _: &std::sync::Arc<str>, item: &Example) -> Vec<Record> {
-        vec![Record { fields: vec![("text", serde_json::json!(item.text).into())] }]
+        vec![Record { fields: vec![("text", serde_json::json!(&*item.text).into())] }]
     }
 
     fn error(&self, error: &DataError) -> Record {

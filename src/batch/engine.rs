@@ -118,7 +118,14 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
     if text.trim().is_empty() {
         return Err(err(DataErrorKind::EmptyText));
     }
-    Ok(Example { text, label: None, target: None, holder: None, id: Some(path.display().to_string()), line: 1 })
+    Ok(Example {
+        text: text.into(),
+        label: None,
+        target: None,
+        holder: None,
+        id: Some(path.display().to_string()),
+        line: 1,
+    })
 }
 
 fn items(opts: &BatchOptions, source: usize, path: &Path) -> Box<dyn Iterator<Item = Item>> {

@@ -85,7 +85,7 @@ impl Processor for SentenceClassifier<'_> {
                 ("label", Field::Str(Arc::clone(&self.labels[best]))),
                 ("score", json!(round(probs[best])).into()),
                 ("top", Field::Ranking(top)),
-                ("text", if self.with_text { json!(e.text) } else { Value::Null }.into()),
+                ("text", if self.with_text { json!(&*e.text) } else { Value::Null }.into()),
                 ("error", Field::NULL),
             ],
         }]

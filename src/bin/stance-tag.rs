@@ -440,7 +440,7 @@ fn bench(args: BenchArgs) -> Result<u64> {
     let columns = Columns { text: c.text_col.clone(), ..Columns::default() };
     let mut texts = Vec::new();
     for path in &inputs {
-        texts.extend(read_all(path, c.input_format, &columns)?.into_iter().map(|e| e.text));
+        texts.extend(read_all(path, c.input_format, &columns)?.into_iter().map(|e| e.text.to_string()));
     }
     if let Some(n) = args.limit {
         texts.truncate(n);

@@ -241,7 +241,7 @@ impl DelimitedReader {
             Some(col) => Some(self.field(line, col)?.to_string()),
             None => None,
         };
-        Ok(Example { text: text.to_string(), label, target, holder, id, line })
+        Ok(Example { text: text.into(), label, target, holder, id, line })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.
@@ -326,7 +326,7 @@ mod tests {
         let got: Vec<_> = read(data, 1000).into_iter().map(Result::unwrap).collect();
         let lines: Vec<u64> = got.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 200_003, 300_005]);
-        assert_eq!(got[1].text, "two\nlines");
+        assert_eq!(&*got[1].text, "two\nlines");
     }
 
     #[test]
@@ -336,7 +336,7 @@ mod tests {
         data.extend(b"\",b\nnever,c\n");
         let got = read(data, 1000);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].as_ref().unwrap().text, "ok");
+        assert_eq!(&*got[0].as_ref().unwrap().text, "ok");
         let err = got[1].as_ref().unwrap_err().to_string();
         assert!(err.starts_with("in:3: record of more than ") && err.contains("rest of the file is skipped"), "{err}");
         let read: u64 = err["in:3: record of more than ".len()..].split(' ').next().unwrap().parse().unwrap();

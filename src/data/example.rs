@@ -12,8 +12,8 @@ pub struct Target {
 /// One labelled (or unlabelled) text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
-    /// The text to classify.
-    pub text: String,
+    /// The text to classify (shared by the examples of one record's target spans).
+    pub text: std::sync::Arc<str>,
     /// The label string as the data spells it, if a label column was read.
     pub label: Option<String>,
     /// The target, if a target column or span field was read.

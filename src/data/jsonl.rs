@@ -115,7 +115,7 @@ impl JsonlReader {
             Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
             None => None,
         };
-        Ok(vec![Example { text: text.to_string(), label, target, holder, id, line: self.line }])
+        Ok(vec![Example { text: text.into(), label, target, holder, id, line: self.line }])
     }
 
     fn span_examples(
@@ -129,6 +129,7 @@ impl JsonlReader {
             return Err(self.err(DataErrorKind::Invalid("expected an array of target mentions".into())).in_field(key));
         };
         let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let shared: std::sync::Arc<str> = text.into();
         let mut out = Vec::with_capacity(items.len());
         for (n, item) in items.iter().enumerate() {
             let field = format!("{key}[{n}]");
@@ -156,7 +157,7 @@ impl JsonlReader {
                 })?;
             let name = t.get("mention").and_then(Value::as_str).unwrap_or(&text[from..to]).to_string();
             out.push(Example {
-                text: text.to_string(),
+                text: shared.clone(),
                 label,
                 target: Some(Target { name, span: Some((from, to)) }),
                 holder: None,

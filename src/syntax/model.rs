@@ -152,10 +152,11 @@ impl SyntaxModel {
 
     /// Loads and validates a model file.
     pub fn load(path: &Path) -> Result<Self, SyntaxError> {
-        let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance syntax model").map_err(|e| match e {
-            ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
-            ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
-        })?;
+        let bytes =
+            container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance syntax model").map_err(|e| match e {
+                ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
+                ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
+            })?;
         Self::from_bytes(path, &bytes)
     }
 
