@@ -16,6 +16,7 @@ pub mod hash;
 pub mod model;
 pub mod news;
 pub mod output;
+pub mod outputs;
 pub(crate) mod prefetch;
 pub mod syntax;
 pub mod text;

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::container::{file_id, FileId};
+use crate::outputs::{file_id, FileId};
 
 /// Expands `inputs`; no inputs means stdin.
 pub fn expand_inputs(inputs: &[PathBuf]) -> io::Result<Vec<PathBuf>> {

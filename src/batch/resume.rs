@@ -70,7 +70,7 @@ impl ResumableOutput {
         let progress_path = Self::progress_for(path);
         let existed = partial_path.exists();
         let mut file = OpenOptions::new().write(true).create(true).truncate(false).open(&partial_path)?;
-        crate::container::lock_exclusive(&file, &partial_path)?;
+        crate::outputs::lock_exclusive(&file, &partial_path)?;
         let saved = if resume && existed { read_progress(&progress_path)? } else { None };
         let (done, bytes, errors) = match saved {
             Some(p) => {

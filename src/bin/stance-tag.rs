@@ -15,12 +15,13 @@ use stance::batch::{
     ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
 };
 use stance::benchmark::BenchSetup;
-use stance::container::{check_no_aliases, check_writable, fnv1a64, resolve_output, OutputTarget};
+use stance::container::fnv1a64;
 use stance::data::{read_all, Columns, Format, RecordReader};
 use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
 use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
 use stance::output::{sink, OutputFormat};
+use stance::outputs::{check_no_aliases, check_writable, resolve_output, OutputTarget};
 use stance::syntax::{shipped_model_path, SyntaxModel};
 
 const EXAMPLES: &str = "\
@@ -544,7 +545,7 @@ fn parse(a: ParseArgs) -> Result<u64> {
         say!("{}", scores.summary());
         if let Some(p) = &a.metrics_json {
             let json = serde_json::json!({ "parse": scores.to_json() });
-            stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
+            stance::outputs::write_atomic(p, format!("{json:#}\n").as_bytes())
                 .with_context(|| format!("writing {}", p.display()))?;
         }
     }

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use stance::batch::thread_count;
-use stance::container::{check_no_aliases, check_writable, resolve_output, temp_path, OutputTarget};
 use stance::data::{Columns, Format};
 use stance::eval::format_table;
 use stance::features::{FeatureConfig, Lexicon, TargetMode};
 use stance::model::{save, ClassWeight, ModelKind};
+use stance::outputs::{check_no_aliases, check_writable, resolve_output, temp_path, OutputTarget};
 use stance::syntax::{train_treebank, ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
 use stance::train::{train, Progress, TrainOptions};
@@ -504,7 +504,7 @@ fn train_syntax(a: SyntaxArgs) -> Result<()> {
     }
     writeln!(text, "model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6)?;
     if let Some(p) = &a.metrics_json {
-        stance::container::write_atomic(p, format!("{json:#}\n").as_bytes())
+        stance::outputs::write_atomic(p, format!("{json:#}\n").as_bytes())
             .with_context(|| format!("writing {}", p.display()))?;
     }
     print_report(&text)

@@ -151,7 +151,7 @@ pub fn save(model: &Classifier, path: &Path) -> Result<u64, ModelError> {
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
-    container::write_atomic(path, bytes).map_err(|e| io_err(path, e))
+    crate::outputs::write_atomic(path, bytes).map_err(|e| io_err(path, e))
 }
 
 #[cfg(test)]

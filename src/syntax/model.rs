@@ -163,7 +163,7 @@ impl SyntaxModel {
     /// Writes the model atomically; returns its size in bytes.
     pub fn save(&self, path: &Path) -> Result<u64, SyntaxError> {
         let bytes = self.to_bytes();
-        container::write_atomic(path, &bytes)
+        crate::outputs::write_atomic(path, &bytes)
             .map_err(|source| SyntaxError::Io { path: path.display().to_string(), source })?;
         Ok(bytes.len() as u64)
     }
