@@ -66,19 +66,27 @@ pub struct SyntaxScratch {
     parse: ParseScratch,
     tags: Vec<u16>,
     input: ParseInput,
-    lower: String,
 }
 
-/// The hash the parser sees for a word (its case-folded form).
-pub(crate) fn word_key(form: &str, lower: &mut String) -> u64 {
-    lower.clear();
-    lower.extend(form.chars().flat_map(char::to_lowercase));
-    fnv1a64(2, lower.as_bytes())
+/// The hashes the parser sees for each of `tagger`'s tags: (XPOS, UPOS).
+pub(crate) fn tag_keys(tagger: &Tagger) -> Vec<(u64, u64)> {
+    (0..tagger.n_tags())
+        .map(|c| {
+            let (u, x) = tagger.tag_name(c);
+            (fnv1a64(22, x.as_bytes()), fnv1a64(21, u.as_bytes()))
+        })
+        .collect()
 }
 
-/// The hashes the parser sees for a tag pair (XPOS, UPOS).
-pub(crate) fn tag_key(upos: &str, xpos: &str) -> (u64, u64) {
-    (fnv1a64(22, xpos.as_bytes()), fnv1a64(21, upos.as_bytes()))
+/// Fills `x` with what the parser reads of a sentence the tagger just tagged
+/// `tags`: the tagger's word hashes and each tag's keys.
+pub(crate) fn fill_input(tag_keys: &[(u64, u64)], tags: &[u16], scratch: &TagScratch, x: &mut ParseInput) {
+    x.words.clear();
+    x.words.extend_from_slice(scratch.word_hashes());
+    x.tags.clear();
+    x.tags.extend(tags.iter().map(|&t| tag_keys[t as usize].0));
+    x.coarse.clear();
+    x.coarse.extend(tags.iter().map(|&t| tag_keys[t as usize].1));
 }
 
 impl SyntaxModel {
@@ -90,12 +98,7 @@ impl SyntaxModel {
     }
 
     fn build(&mut self) {
-        self.tag_keys = (0..self.tagger.n_tags())
-            .map(|c| {
-                let (u, x) = self.tagger.tag_name(c);
-                tag_key(u, x)
-            })
-            .collect();
+        self.tag_keys = tag_keys(&self.tagger);
         self.lemmatizer.build();
     }
 
@@ -109,17 +112,8 @@ impl SyntaxModel {
     pub fn annotate(&self, sentence: &mut Sentence, scratch: &mut SyntaxScratch) {
         let forms: Vec<&str> = sentence.words.iter().map(|w| w.form.as_str()).collect();
         self.tagger.tag(&forms, &mut scratch.tag, &mut scratch.tags);
-        let x = &mut scratch.input;
-        x.words.clear();
-        x.tags.clear();
-        x.coarse.clear();
-        for (form, &t) in forms.iter().zip(&scratch.tags) {
-            x.words.push(word_key(form, &mut scratch.lower));
-            let (xk, uk) = self.tag_keys[t as usize];
-            x.tags.push(xk);
-            x.coarse.push(uk);
-        }
-        let parse = self.parser.parse(x, &mut scratch.parse);
+        fill_input(&self.tag_keys, &scratch.tags, &scratch.tag, &mut scratch.input);
+        let parse = self.parser.parse(&scratch.input, &mut scratch.parse);
         for (i, w) in sentence.words.iter_mut().enumerate() {
             let (u, xp) = self.tagger.tag_name(scratch.tags[i] as usize);
             w.lemma = self.lemmatizer.lemma(&w.form, xp);

@@ -163,6 +163,15 @@ pub struct TagScratch {
     scores: Vec<f32>,
 }
 
+impl TagScratch {
+    /// The case-folded word hashes of the last tagged sentence, one per word
+    /// (the parser reads the same hashes).
+    pub fn word_hashes(&self) -> &[u64] {
+        let n = self.keys.lower.len().saturating_sub(2 * PAD);
+        &self.keys.lower[PAD..PAD + n]
+    }
+}
+
 /// Tagger training settings.
 #[derive(Debug, Clone, Copy)]
 pub struct TaggerParams {

@@ -12,7 +12,7 @@ use super::error::SyntaxError;
 use super::eval::{score_raw, treebank_text, RawScores, SyntaxScores};
 use super::lemma::Lemmatizer;
 use super::model::SyntaxScratch;
-use super::model::{tag_key, word_key, SyntaxInfo, SyntaxModel};
+use super::model::{fill_input, tag_keys, SyntaxInfo, SyntaxModel};
 use super::parser::{projectivize, ParseExample, ParseInput, Parser, ParserParams};
 use super::tagger::{TagScratch, Tagger, TaggerParams};
 use super::words;
@@ -48,27 +48,18 @@ pub fn train(
         train.iter().flat_map(|s| &s.words).map(|w| w.deprel.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let mut scratch = TagScratch::default();
     let mut tags = Vec::new();
-    let mut lower = String::new();
+    let keys = tag_keys(&tagger);
     let examples: Vec<ParseExample> = train
         .iter()
         .map(|s| {
             let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
             tagger.tag(&forms, &mut scratch, &mut tags);
-            let keys: Vec<(u64, u64)> = tags
-                .iter()
-                .map(|&t| {
-                    let (u, x) = tagger.tag_name(t as usize);
-                    tag_key(u, x)
-                })
-                .collect();
             let mut heads: Vec<u32> = s.words.iter().map(|w| w.head.unwrap_or(0)).collect();
             projectivize(&mut heads);
+            let mut input = ParseInput::default();
+            fill_input(&keys, &tags, &scratch, &mut input);
             ParseExample {
-                input: ParseInput {
-                    words: forms.iter().map(|f| word_key(f, &mut lower)).collect(),
-                    tags: keys.iter().map(|k| k.0).collect(),
-                    coarse: keys.iter().map(|k| k.1).collect(),
-                },
+                input,
                 heads,
                 labels: s.words.iter().map(|w| labels.binary_search(&w.deprel).expect("collected") as u16).collect(),
             }
