@@ -7,6 +7,7 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::data::{Columns, Format, RecordReader};
+use crate::features::map_chunks_with;
 use crate::syntax::{
     sentences, ConlluReader, ReadLimits, Sentence, SyntaxError, SyntaxModel, SyntaxScores, SyntaxScratch,
 };
@@ -81,6 +82,8 @@ struct Run<'a> {
     out: &'a mut dyn Write,
     on_error: &'a mut dyn FnMut(&str),
     pending: Vec<Sentence>,
+    /// Per-thread scratch, kept across batches.
+    states: Vec<SyntaxScratch>,
     summary: ParseSummary,
     text: String,
 }
@@ -110,29 +113,28 @@ impl Run<'_> {
     }
 
     fn flush(&mut self) -> Result<(), SyntaxError> {
-        let gold = self.options.score.then(|| self.pending.clone());
-        let threads = self.options.threads.max(1);
-        let chunk = self.pending.len().div_ceil(threads).max(1);
         let model = self.model;
-        std::thread::scope(|scope| {
-            for part in self.pending.chunks_mut(chunk) {
-                scope.spawn(move || {
-                    let mut scratch = SyntaxScratch::default();
-                    for s in part {
-                        model.annotate(s, &mut scratch);
-                    }
-                });
-            }
-        });
-        if let Some(gold) = gold {
+        let parsed = map_chunks_with(
+            &self.pending,
+            &mut self.states,
+            self.options.threads,
+            SyntaxScratch::default,
+            |scratch, s| {
+                let mut s = s.clone();
+                model.annotate(&mut s, scratch);
+                s
+            },
+        );
+        if self.options.score {
             let scores = self.summary.scores.get_or_insert_with(SyntaxScores::default);
-            for (g, s) in gold.iter().zip(&self.pending) {
+            for (g, s) in self.pending.iter().zip(&parsed) {
                 if g.has_heads() {
                     scores.add(g, s).expect("the same words");
                 }
             }
         }
-        for s in self.pending.drain(..) {
+        self.pending.clear();
+        for s in parsed {
             self.text.clear();
             s.write_to(&mut self.text);
             self.out.write_all(self.text.as_bytes()).map_err(|e| io_err(Path::new("<output>"), e))?;
@@ -213,6 +215,7 @@ pub fn parse_stream(
         out,
         on_error,
         pending: Vec::new(),
+        states: Vec::new(),
         summary: ParseSummary::default(),
         text: String::new(),
     };
