@@ -19,7 +19,9 @@ use stance::container::fnv1a64;
 use stance::data::{read_all, Columns, Format, RecordReader};
 use stance::features::Doc;
 use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
-use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
+use stance::news::{
+    parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, Salience, TaggerConfig, SHIPPED_STANCE_MODEL,
+};
 use stance::output::{sink, OutputFormat};
 use stance::outputs::{check_no_aliases, check_writable, resolve_output, OutputTarget};
 use stance::syntax::{shipped_model_path, SyntaxModel};
@@ -158,6 +160,20 @@ struct TagArgs {
     /// Article mode: least summed evidence for a row (lower finds more, less precisely).
     #[arg(long, default_value_t = 0.3)]
     min_evidence: f32,
+    /// Article mode: ask no more evidence of rows about events the article is not about than of the others
+    /// (more rows, less precise).
+    #[arg(long)]
+    all_events: bool,
+    /// Article mode: least summed evidence for a row about an event the article is not about.
+    #[arg(long, default_value_t = Salience::default().min_mass_other)]
+    min_evidence_other: f32,
+    /// Article mode: an event mentioned this many times is one the article is about.
+    #[arg(long, default_value_t = Salience::default().min_mentions)]
+    salient_mentions: usize,
+    /// Article mode: an event first mentioned in this many opening sentences (headline, dateline, lead) is one
+    /// the article is about.
+    #[arg(long, default_value_t = Salience::default().lead_sentences)]
+    salient_lead: usize,
     /// Article mode: evidence sentences per row (0: all).
     #[arg(long, default_value_t = 3)]
     max_evidence: usize,
@@ -242,7 +258,7 @@ fn signature(args: &TagArgs, opts: &BatchOptions) -> Result<RunSignature> {
         model.push("shipped".into());
     }
     let settings = format!(
-        "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {}",
+        "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {} {} {} {} {}",
         c.input_format,
         c.text_col,
         c.targets,
@@ -255,7 +271,11 @@ fn signature(args: &TagArgs, opts: &BatchOptions) -> Result<RunSignature> {
         args.no_object_targets,
         args.min_evidence,
         args.max_evidence,
-        args.max_record_bytes
+        args.max_record_bytes,
+        args.all_events,
+        args.min_evidence_other,
+        args.salient_mentions,
+        args.salient_lead
     );
     Ok(vec![
         ("format".into(), format!("{:?}", args.format).to_lowercase()),
@@ -271,6 +291,7 @@ fn tagger(
     max_evidence: usize,
     min_evidence: f32,
     per_sentence: bool,
+    salience: Option<Salience>,
 ) -> Result<ArticleTagger> {
     let model = match &c.stance_model {
         Some(p) => load(p)?,
@@ -290,7 +311,8 @@ fn tagger(
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::msg)?;
     let aggregate = stance::news::AggregateParams { min_mass: min_evidence, ..Default::default() };
-    let config = TaggerConfig { targets, max_evidence, object_targets, aggregate, sentence_fallback: per_sentence };
+    let config =
+        TaggerConfig { targets, max_evidence, object_targets, aggregate, sentence_fallback: per_sentence, salience };
     Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
 }
 
@@ -426,7 +448,18 @@ fn tag(args: TagArgs) -> Result<u64> {
             execute(&p, &args, &opts, &SENTENCE_COLUMNS)?
         }
         None => {
-            let tagger = tagger(c, !args.no_object_targets, args.max_evidence, args.min_evidence, args.per_sentence)?;
+            let tagger = tagger(
+                c,
+                !args.no_object_targets,
+                args.max_evidence,
+                args.min_evidence,
+                args.per_sentence,
+                (!args.all_events).then_some(Salience {
+                    min_mentions: args.salient_mentions,
+                    lead_sentences: args.salient_lead,
+                    min_mass_other: args.min_evidence_other,
+                }),
+            )?;
             let p = ArticleProcessor { tagger: &tagger, per_sentence: args.per_sentence };
             let columns: &[&'static str] = if args.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS };
             execute(&p, &args, &opts, columns)?
@@ -455,7 +488,7 @@ fn bench(args: BenchArgs) -> Result<u64> {
     let setup = |unit, load_seconds| BenchSetup { unit, texts: &texts, tokens, threads, warmup, load_seconds };
     let t0 = Instant::now();
     let report = if args.articles {
-        let tagger = tagger(c, true, 3, 0.3, false)?;
+        let tagger = tagger(c, true, 3, 0.3, false, Some(Salience::default()))?;
         let load = t0.elapsed().as_secs_f64();
         let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
         let mut r =

@@ -3,7 +3,8 @@
 //! Sentences → actor mentions (gazetteer) and event mentions (triggers,
 //! clustered) → holder–event links (patterns, light coreference) → a stance
 //! per link from a model trained with `stance-train` (holder and event
-//! masked, cue lexicon features) → aggregation per (actor, event).
+//! masked, cue lexicon features) → aggregation per (actor, event), with
+//! stronger evidence asked of rows about events the article is not about.
 
 mod actors;
 mod aggregate;
@@ -11,12 +12,14 @@ mod coref;
 mod events;
 mod holders;
 mod names;
+mod salience;
 mod tagger;
 
 pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};
 pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict};
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
+pub use salience::Salience;
 pub use tagger::{
     ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig, SHIPPED_STANCE_MODEL,
 };

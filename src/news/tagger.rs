@@ -7,6 +7,7 @@ use super::aggregate::{aggregate, AggregateParams, Evidence, Verdict};
 use super::coref;
 use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
 use super::holders::{link, Link};
+use super::salience::Salience;
 use super::NewsError;
 use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
@@ -96,6 +97,9 @@ pub struct TaggerConfig {
     /// Per-sentence view: a sentence with no link still reports its first
     /// agent's stance toward the rest of its clause.
     pub sentence_fallback: bool,
+    /// Stronger evidence for rows about events the article is not about;
+    /// `None` treats every event alike.
+    pub salience: Option<Salience>,
 }
 
 impl Default for TaggerConfig {
@@ -106,6 +110,7 @@ impl Default for TaggerConfig {
             max_evidence: 3,
             object_targets: true,
             sentence_fallback: false,
+            salience: Some(Salience::default()),
         }
     }
 }
@@ -176,6 +181,8 @@ pub struct ArticleAnalysis {
     pub events: Vec<String>,
     /// Scored links.
     pub links: Vec<SentenceLink>,
+    /// Every event mention: (event cluster, sentence index).
+    pub mentions: Vec<(usize, usize)>,
 }
 
 /// Tags actors' stances toward events in articles.
@@ -260,6 +267,7 @@ impl ArticleTagger {
                 events.sort_by_key(|e| e.start);
             }
             let ids: Vec<usize> = events.iter().map(|e| clusters.assign(e, si)).collect();
+            out.mentions.extend(ids.iter().map(|&id| (id, si)));
             let mut links = link(s, &actors, &events);
             let mut targets: Vec<(usize, Option<(usize, usize)>)> =
                 links.iter().map(|l| (ids[l.event], Some((events[l.event].start, events[l.event].end)))).collect();
@@ -319,6 +327,9 @@ impl ArticleTagger {
         for l in &mut out.links {
             l.event = clusters.root(l.event);
         }
+        for m in &mut out.mentions {
+            m.0 = clusters.root(m.0);
+        }
         out.events = clusters.names;
         out
     }
@@ -330,8 +341,15 @@ impl ArticleTagger {
         for l in &analysis.links {
             groups.entry((l.event, l.actor.clone())).or_default().push(l);
         }
+        let salient = self.config.salience.map(|s| (s, s.salient(&analysis.mentions, analysis.events.len())));
         let mut rows = Vec::new();
         for ((event, actor), links) in groups {
+            let mut params = self.config.aggregate;
+            if let Some((s, salient)) = &salient {
+                if !salient[event] {
+                    params.min_mass = params.min_mass.max(s.min_mass_other);
+                }
+            }
             let items: Vec<Evidence> = links
                 .iter()
                 .map(|l| Evidence {
@@ -342,7 +360,7 @@ impl ArticleTagger {
                     link: l.link,
                 })
                 .collect();
-            let Some(agg) = aggregate(&items, self.config.aggregate) else { continue };
+            let Some(agg) = aggregate(&items, params) else { continue };
             let mut sectors: BTreeMap<&str, usize> = BTreeMap::new();
             links.iter().for_each(|l| *sectors.entry(&l.sector).or_default() += 1);
             let sector = sectors.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map_or("GOV", |(s, _)| s);
@@ -453,6 +471,23 @@ mod tests {
         assert!(pieces[..pieces.len() - 1].iter().all(|p| text[..p.end].ends_with(',')), "cut after commas");
         let no_spaces = "x".repeat(4000);
         assert_eq!(bounded(&no_spaces, 0, 4000).len(), 7);
+    }
+
+    #[test]
+    fn an_event_named_once_late_needs_more_evidence_than_the_lead_event() {
+        let tagger = |salience| {
+            let model = from_bytes(std::path::Path::new("shipped"), SHIPPED_STANCE_MODEL).unwrap();
+            let config = TaggerConfig { salience, ..TaggerConfig::default() };
+            ArticleTagger::new(Gazetteer::new(Vec::new()).unwrap(), model, config).unwrap()
+        };
+        let text = "Leaders meet over the ceasefire.\n\nTalks on the ceasefire went on in Berlin. \
+                    Diplomats met again. Officials spoke. Ministers arrived. Egypt welcomed the ceasefire. \
+                    Later, Egypt praised the pipeline.";
+        let events = |t: &ArticleTagger| -> Vec<String> { rows(t, text).into_iter().map(|r| r.1).collect() };
+        let all = events(&tagger(None));
+        assert!(all.contains(&"ceasefire".to_string()) && all.contains(&"pipeline".to_string()), "{all:?}");
+        let salient = events(&tagger(Some(Salience::default())));
+        assert_eq!(salient, ["ceasefire"], "the pipeline is named once, late, with one weak sentence");
     }
 
     #[test]
