@@ -134,14 +134,24 @@ impl SyntaxModel {
 
     /// Parses and validates a model; `path` names the source in errors.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, SyntaxError> {
+        Self::decode(path, bytes)?.finish(path)
+    }
+
+    /// Parses a model without checking it or building its indexes.
+    fn decode(path: &Path, bytes: &[u8]) -> Result<Self, SyntaxError> {
         let err = |reason: String| SyntaxError::Format { path: path.display().to_string(), reason };
         let (_, body) =
             container::unframe(bytes, MAGIC, FORMAT_VERSION, "stance syntax model").map_err(|e| err(e.to_string()))?;
-        let mut m: SyntaxModel = postcard::from_bytes(body).map_err(|e| err(format!("corrupt model payload: {e}")))?;
-        m.tagger.validate().map_err(err)?;
-        m.parser.validate().map_err(err)?;
-        m.build();
-        Ok(m)
+        postcard::from_bytes(body).map_err(|e| err(format!("corrupt model payload: {e}")))
+    }
+
+    /// Checks a decoded model and builds its indexes.
+    fn finish(mut self, path: &Path) -> Result<Self, SyntaxError> {
+        let err = |reason: String| SyntaxError::Format { path: path.display().to_string(), reason };
+        self.tagger.validate().map_err(err)?;
+        self.parser.validate().map_err(err)?;
+        self.build();
+        Ok(self)
     }
 
     /// Loads and validates a model file.
@@ -151,7 +161,10 @@ impl SyntaxModel {
                 ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
                 ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
             })?;
-        Self::from_bytes(path, &bytes)
+        let model = Self::decode(path, &bytes)?;
+        // The file's bytes are not needed while the indexes are built.
+        drop(bytes);
+        model.finish(path)
     }
 
     /// Writes the model atomically; returns its size in bytes.

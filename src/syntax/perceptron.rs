@@ -22,17 +22,27 @@ pub struct FeatureIndex {
 }
 
 impl FeatureIndex {
-    /// An index mapping `keys[i]` to `values[i]`.
+    /// An index mapping `keys[i]` to `values[i]`, at most 60% full: a trained
+    /// model's index is read only, so it need not leave room to grow.
     pub fn from_pairs(keys: &[u64], values: impl Iterator<Item = (u32, u32)>) -> Self {
         let mut index = FeatureIndex::default();
-        index.grow_to(keys.len());
+        let slots = (keys.len() * 5).div_ceil(3).next_power_of_two().max(16);
+        index.slots = vec![(0, 0, 0); slots];
         for (&k, (a, b)) in keys.iter().zip(values) {
-            index.insert(k);
             let i = index.slot(k);
-            index.slots[i].1 = a;
-            index.slots[i].2 = b;
+            if index.slots[i].0 != k {
+                index.len += 1;
+            }
+            index.slots[i] = (k, a, b);
         }
         index
+    }
+
+    /// Every (key, first, second) stored, in the order of `first`.
+    fn entries(&self) -> Vec<(u64, u32, u32)> {
+        let mut out: Vec<_> = self.slots.iter().copied().filter(|s| s.0 != 0).collect();
+        out.sort_unstable_by_key(|s| s.1);
+        out
     }
 
     /// Number of keys.
@@ -101,17 +111,51 @@ impl FeatureIndex {
     }
 }
 
-/// A trained linear model over hashed features, stored sparsely: feature `keys[r]`
-/// owns the weights `weights[offsets[r]..offsets[r + 1]]`, each `(class, weight)`;
-/// absent classes weigh 0.
+/// A trained linear model over hashed features, stored sparsely: each feature
+/// owns a run of `weights`, each `(class, weight)`; absent classes weigh 0.
+/// In memory the index alone says where each feature's run is; the file lists
+/// the features and where their runs start ([`PerceptronFile`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "PerceptronFile", into = "PerceptronFile")]
 pub struct Perceptron {
+    n_classes: u32,
+    /// Feature keys and run starts as read from a file, until [`Perceptron::validate`]
+    /// has built the index from them.
+    keys: Vec<u64>,
+    offsets: Vec<u32>,
+    weights: Vec<(u32, f32)>,
+    index: FeatureIndex,
+}
+
+/// A [`Perceptron`] as stored: feature `keys[r]` owns the weights
+/// `weights[offsets[r]..offsets[r + 1]]`.
+#[derive(Serialize, Deserialize)]
+struct PerceptronFile {
     n_classes: u32,
     keys: Vec<u64>,
     offsets: Vec<u32>,
     weights: Vec<(u32, f32)>,
-    #[serde(skip)]
-    index: FeatureIndex,
+}
+
+impl From<PerceptronFile> for Perceptron {
+    fn from(f: PerceptronFile) -> Self {
+        let PerceptronFile { n_classes, keys, offsets, weights } = f;
+        Perceptron { n_classes, keys, offsets, weights, index: FeatureIndex::default() }
+    }
+}
+
+impl From<Perceptron> for PerceptronFile {
+    fn from(p: Perceptron) -> Self {
+        let (keys, offsets) = if p.keys.is_empty() && !p.index.is_empty() {
+            let entries = p.index.entries();
+            let mut offsets: Vec<u32> = entries.iter().map(|e| e.1).collect();
+            offsets.push(p.weights.len() as u32);
+            (entries.iter().map(|e| e.0).collect(), offsets)
+        } else {
+            (p.keys, p.offsets)
+        };
+        PerceptronFile { n_classes: p.n_classes, keys, offsets, weights: p.weights }
+    }
 }
 
 /// Most features one call scores with prefetching (more are scored too).
@@ -125,7 +169,7 @@ impl Perceptron {
 
     /// Number of feature rows.
     pub fn n_features(&self) -> usize {
-        self.keys.len()
+        self.index.len()
     }
 
     /// Sets `scores` (one slot a class) to the summed weights of `features`.
@@ -156,6 +200,9 @@ impl Perceptron {
 
     /// Checks the sizes and values after decoding and builds the index.
     pub fn validate(&mut self) -> Result<(), String> {
+        if self.keys.is_empty() && !self.index.is_empty() {
+            return Ok(());
+        }
         let n = self.n_classes as usize;
         let ok_offsets = self.offsets.len() == self.keys.len() + 1
             && self.offsets.first() == Some(&0)
@@ -174,6 +221,9 @@ impl Perceptron {
         if self.index.len() != self.keys.len() {
             return Err("perceptron has duplicate feature keys".into());
         }
+        // The index holds them now.
+        self.keys = Vec::new();
+        self.offsets = Vec::new();
         Ok(())
     }
 }
@@ -299,6 +349,26 @@ mod tests {
             assert_eq!((index.get(k), rebuilt.get(k)), (Some((i, 0)), Some((i, 2 * i))));
         }
         assert_eq!(index.get(feature(8, 1)), None);
+    }
+
+    #[test]
+    fn a_model_writes_the_same_bytes_after_its_index_replaces_its_key_list() {
+        let mut t = Trainer::new(3);
+        for i in 1..300u64 {
+            t.tick();
+            t.update(&[feature(1, i), feature(2, i % 7)], (i % 3) as usize, ((i + 1) % 3) as usize);
+        }
+        let p = t.average(0.0);
+        let bytes = postcard::to_allocvec(&p).unwrap();
+        let mut back: Perceptron = postcard::from_bytes(&bytes).unwrap();
+        assert!(!back.keys.is_empty(), "a decoded model lists its keys until validated");
+        back.validate().unwrap();
+        assert!(back.keys.is_empty() && back.offsets.is_empty() && back.n_features() == p.n_features());
+        assert_eq!(postcard::to_allocvec(&back).unwrap(), bytes);
+        let (mut a, mut b) = ([0f32; 3], [0f32; 3]);
+        p.scores(&[feature(1, 5), feature(2, 5)], &mut a);
+        back.scores(&[feature(1, 5), feature(2, 5)], &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]
