@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
-use crate::features::map_chunks_with;
+use crate::features::{with_pool, Pool};
 use crate::output::{Record, Sink};
 
 /// Where the items come from and how they are batched.
@@ -147,7 +147,8 @@ fn items(opts: &BatchOptions, source: usize, path: &Path) -> Box<dyn Iterator<It
 
 /// Processes every item of `opts.inputs` with `processor`, writing its records
 /// to `sink` in input order. The first `skip` items are read but not processed
-/// (resume). `checkpoint` runs after each batch is written and flushed.
+/// (resume). `checkpoint` runs after each batch is written and flushed. The
+/// worker threads are started once and serve every batch of the run.
 pub fn run<P: Processor>(
     processor: &P,
     opts: &BatchOptions,
@@ -156,51 +157,47 @@ pub fn run<P: Processor>(
     checkpoint: &mut dyn FnMut(&BatchSummary) -> std::io::Result<()>,
 ) -> std::io::Result<BatchSummary> {
     let names: Vec<Arc<str>> = opts.inputs.iter().map(|p| Arc::from(p.display().to_string())).collect();
-    let mut summary = BatchSummary::default();
-    let mut seen = 0u64;
-    let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size.clamp(1, 4096));
-    let mut states = Vec::new();
-    for (source, path) in opts.inputs.iter().enumerate() {
-        for item in items(opts, source, path) {
-            seen += 1;
-            if seen <= skip {
-                summary.skipped += 1;
-                continue;
-            }
-            batch.push(item);
-            if batch.len() >= opts.batch_size.clamp(1, MAX_BATCH_SIZE) {
-                flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
-                checkpoint(&summary)?;
+    let work = |scratch: &mut P::Scratch, item: &Item| match item {
+        Item::Error(e) => (vec![processor.error(e)], true, 0),
+        Item::Example(source, e) => (processor.process(scratch, &names[*source], e), false, e.text.len() as u64),
+    };
+    with_pool(opts.threads, || processor.scratch(), work, |pool| {
+        let mut summary = BatchSummary::default();
+        let mut seen = 0u64;
+        let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size.clamp(1, 4096));
+        for (source, path) in opts.inputs.iter().enumerate() {
+            for item in items(opts, source, path) {
+                seen += 1;
+                if seen <= skip {
+                    summary.skipped += 1;
+                    continue;
+                }
+                batch.push(item);
+                if batch.len() >= opts.batch_size.clamp(1, MAX_BATCH_SIZE) {
+                    flush(pool, &mut batch, sink, &mut summary)?;
+                    checkpoint(&summary)?;
+                }
             }
         }
-    }
-    flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
-    checkpoint(&summary)?;
-    Ok(summary)
+        flush(pool, &mut batch, sink, &mut summary)?;
+        checkpoint(&summary)?;
+        Ok(summary)
+    })
 }
 
-fn flush<P: Processor>(
-    processor: &P,
-    opts: &BatchOptions,
-    names: &[Arc<str>],
+/// What one item gave: its records, whether it was an error, and its bytes of text.
+type Outcome = (Vec<Record>, bool, u64);
+
+fn flush(
+    pool: &mut Pool<'_, Item, Outcome>,
     batch: &mut Vec<Item>,
-    states: &mut Vec<P::Scratch>,
     sink: &mut dyn Sink,
     summary: &mut BatchSummary,
 ) -> std::io::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    let results = map_chunks_with(
-        batch,
-        states,
-        opts.threads,
-        || processor.scratch(),
-        |scratch, item| match item {
-            Item::Error(e) => (vec![processor.error(e)], true, 0),
-            Item::Example(source, e) => (processor.process(scratch, &names[*source], e), false, e.text.len() as u64),
-        },
-    );
+    let results = pool.map(batch);
     for (records, is_error, bytes) in &results {
         for r in records {
             sink.write(r)?;
