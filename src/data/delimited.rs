@@ -164,6 +164,14 @@ impl Counting {
     /// for the next read. Returns the record's field bytes.
     fn skip_record(&mut self) -> std::io::Result<u64> {
         self.overflow = None;
+        // Bytes kept from an earlier skip and not yet served come first.
+        let kept = std::mem::take(&mut self.pending);
+        let from = std::mem::take(&mut self.pending_at);
+        if let (taken, Some(size)) = self.scan(kept.get(from..).unwrap_or_default(), true) {
+            self.pending = kept;
+            self.pending_at = from + taken;
+            return Ok(size);
+        }
         let mut buf = vec![0; 1 << 16];
         loop {
             let n = match self.inner.read(&mut buf) {
@@ -203,10 +211,15 @@ impl Read for Counting {
         // has returned every record that ended there: no record still to come
         // starts before the last record end seen so far.
         let safe = self.last_end;
+        let base = self.index.offset;
         self.scan(&buf[..n], false);
         self.index.fold(safe);
         if self.content > self.limit {
             self.overflow = Some(self.last_end + 1);
+            if self.last_end != safe {
+                // The records that ended in this read are passed on; the next read fails.
+                return Ok((self.last_end + 1 - base) as usize);
+            }
             return Err(std::io::Error::other("record too large"));
         }
         Ok(n)
@@ -382,6 +395,8 @@ impl DelimitedReader {
         };
         self.base = input.index.offset;
         self.reader = csv_reader(input, false);
+        // The buffer holds the first part of the record, up to the limit: let it go.
+        self.record = csv::ByteRecord::new();
         let bytes = usize::try_from(size).unwrap_or(usize::MAX);
         at(DataError::new(&self.path, DataErrorKind::Oversized { bytes, limit: self.max_bytes }))
     }
@@ -454,6 +469,26 @@ mod tests {
         assert_eq!(
             rest.iter().map(|e| (&*e.text, e.line)).collect::<Vec<_>>(),
             [("after", 65_540), ("two\nlines", 65_542)]
+        );
+    }
+
+    #[test]
+    fn records_over_the_limit_close_together_are_each_one_error() {
+        // The second big record starts in the bytes read while skipping the first.
+        let big = "z".repeat(20_000);
+        let data = format!("text,label\n{big},a\nsmall,b\n\"{big}\",c\nlast,d\n");
+        let got: Vec<_> = read(data.into_bytes(), 1000)
+            .iter()
+            .map(|r| r.as_ref().map(|e| (e.line, e.text.to_string())).map_err(|e| e.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Err("in:2: record of 20001 bytes exceeds the limit of 1000 bytes".into()),
+                Ok((3, "small".into())),
+                Err("in:4: record of 20001 bytes exceeds the limit of 1000 bytes".into()),
+                Ok((5, "last".into()))
+            ]
         );
     }
 
