@@ -256,6 +256,35 @@ fn an_oversized_article_reports_its_size() {
     assert!(error.contains("record of 3100 bytes exceeds the limit of 1000 bytes"), "{error}");
 }
 
+// ---- 2: over-long sentences ----
+
+#[test]
+fn a_cut_sentence_is_a_warning_in_json_and_on_stderr_and_other_articles_are_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (long, short) = (dir.path().join("long.txt"), dir.path().join("short.txt"));
+    let clause = "Turkey rejected the deal and Russia backed the ceasefire while Egypt praised the agreement, ";
+    fs::write(&long, clause.repeat(30)).unwrap();
+    fs::write(&short, "Turkey rejected the ceasefire. Russia backed the deal.").unwrap();
+    let r = run(TAG, ["--format", "jsonl", &s(&long), &s(&short)]);
+    r.expect_code(0);
+    let rows = jsonl(&r.stdout);
+    let warning = format!(
+        "a sentence of {} bytes was cut into 5 pieces at clause punctuation (sentences 0 to 4)",
+        clause.len() * 30 - 1
+    );
+    let (cut, whole): (Vec<_>, Vec<_>) = rows.iter().partition(|row| row["article"] == s(&long));
+    assert!(!cut.is_empty() && !whole.is_empty(), "{}", r.stdout);
+    assert!(cut.iter().all(|row| row["warnings"] == serde_json::json!([warning])), "{}", r.stdout);
+    assert!(whole.iter().all(|row| row.get("warnings").is_none()), "{}", r.stdout);
+    assert!(r.stderr.contains(&format!("stance-tag: warning: {}: {warning}", s(&long))), "{}", r.stderr);
+    // The short article's rows are what it gives alone; CSV keeps its columns.
+    let alone = run(TAG, ["--quiet", "--format", "jsonl", &s(&short)]);
+    assert_eq!(whole.len(), jsonl(&alone.stdout).len());
+    let csv = run(TAG, ["--quiet", "--format", "csv", &s(&long)]);
+    assert!(csv.stdout.starts_with("article,actor,code,actor_code,event,stance,confidence,evidence,error\n"));
+    assert!(!csv.stdout.contains("cut into"), "{}", csv.stdout);
+}
+
 // ---- 10: resume ----
 
 fn table_record_end(full: &str, n: usize) -> usize {

@@ -374,7 +374,7 @@ fn run_batch(paths: &[PathBuf], threads: usize, batch_size: usize) -> Vec<String
     let mut out = Vec::new();
     {
         let mut sink = JsonlSink::new(Box::new(&mut out));
-        run(&processor, &opts, &mut sink, 0, &mut |_| Ok(())).expect("batch run");
+        run(&processor, &opts, &mut sink, 0, &mut |_| Ok(()), &mut |_| {}).expect("batch run");
         sink.finish().unwrap();
     }
     String::from_utf8(out).unwrap().lines().map(str::to_string).collect()

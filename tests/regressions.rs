@@ -100,7 +100,7 @@ impl Processor for Echo {
 
     fn scratch(&self) {}
 
-    fn process(&self, _: &mut (), _: &std::sync::Arc<str>, item: &Example) -> Vec<Record> {
+    fn process(&self, _: &mut (), _: &std::sync::Arc<str>, item: &Example, _: &mut Vec<String>) -> Vec<Record> {
         vec![Record { fields: vec![("text", serde_json::json!(&*item.text).into())] }]
     }
 
@@ -122,7 +122,7 @@ fn run_documents(path: &Path, max_record_bytes: usize) -> String {
     let mut out = Vec::new();
     {
         let mut sink = JsonlSink::new(Box::new(&mut out));
-        run(&Echo, &opts, &mut sink, 0, &mut |_| Ok(())).expect("batch run");
+        run(&Echo, &opts, &mut sink, 0, &mut |_| Ok(()), &mut |_| {}).expect("batch run");
         sink.finish().expect("flush");
     }
     String::from_utf8(out).expect("UTF-8 output")

@@ -7,7 +7,7 @@ use super::engine::Processor;
 use super::sentences::error_record;
 use crate::data::{DataError, Example};
 use crate::model::PredictScratch;
-use crate::news::ArticleTagger;
+use crate::news::{ArticleAnalysis, ArticleTagger};
 use std::sync::Arc;
 
 use crate::output::{Field, Record};
@@ -62,10 +62,36 @@ impl Processor for ArticleProcessor<'_> {
         PredictScratch::default()
     }
 
-    fn process(&self, scratch: &mut PredictScratch, source: &Arc<str>, e: &Example) -> Vec<Record> {
+    fn process(
+        &self,
+        scratch: &mut PredictScratch,
+        source: &Arc<str>,
+        e: &Example,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Record> {
         let article = e.id.clone().unwrap_or_else(|| format!("{source}:{}", e.line));
+        let analysis = self.tagger.analyze(&e.text, scratch);
+        warnings.extend(analysis.warnings.iter().map(|w| format!("{article}: {w}")));
+        let mut records = self.records(&article, &analysis);
+        if !analysis.warnings.is_empty() {
+            // Only then, so that other articles' records are as before; table and CSV columns leave it out.
+            for r in &mut records {
+                let at = r.fields.len() - 1;
+                r.fields.insert(at, ("warnings", json!(analysis.warnings).into()));
+            }
+        }
+        records
+    }
+
+    fn error(&self, error: &DataError) -> Record {
+        error_record(if self.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS }, error)
+    }
+}
+
+impl ArticleProcessor<'_> {
+    /// The records of one article's analysis: its links or its stance rows.
+    fn records(&self, article: &str, analysis: &ArticleAnalysis) -> Vec<Record> {
         if self.per_sentence {
-            let analysis = self.tagger.analyze(&e.text, scratch);
             return analysis
                 .links
                 .iter()
@@ -98,7 +124,7 @@ impl Processor for ArticleProcessor<'_> {
                 .collect();
         }
         self.tagger
-            .tag(&e.text, scratch)
+            .rows(analysis)
             .into_iter()
             .map(|row| Record {
                 fields: vec![
@@ -130,9 +156,5 @@ impl Processor for ArticleProcessor<'_> {
                 ],
             })
             .collect()
-    }
-
-    fn error(&self, error: &DataError) -> Record {
-        error_record(if self.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS }, error)
     }
 }

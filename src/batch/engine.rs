@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
-use crate::features::map_chunks_with;
+use crate::features::{with_pool, Pool};
 use crate::output::{Record, Sink};
 
 /// Where the items come from and how they are batched.
@@ -42,6 +42,8 @@ pub struct BatchSummary {
     pub skipped: u64,
     /// Bytes of text processed.
     pub bytes: u64,
+    /// Items processed with warnings.
+    pub warned: u64,
 }
 
 /// Turns one input item into output records.
@@ -50,8 +52,15 @@ pub trait Processor: Sync {
     type Scratch: Send;
     /// A fresh scratch state.
     fn scratch(&self) -> Self::Scratch;
-    /// The records for one item read from `source`.
-    fn process(&self, scratch: &mut Self::Scratch, source: &Arc<str>, item: &Example) -> Vec<Record>;
+    /// The records for one item read from `source`; anything the reader should
+    /// know about how the item was read goes to `warnings`.
+    fn process(
+        &self,
+        scratch: &mut Self::Scratch,
+        source: &Arc<str>,
+        item: &Example,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Record>;
     /// The record reporting a bad item.
     fn error(&self, error: &DataError) -> Record;
 }
@@ -147,68 +156,88 @@ fn items(opts: &BatchOptions, source: usize, path: &Path) -> Box<dyn Iterator<It
 
 /// Processes every item of `opts.inputs` with `processor`, writing its records
 /// to `sink` in input order. The first `skip` items are read but not processed
-/// (resume). `checkpoint` runs after each batch is written and flushed.
+/// (resume). `checkpoint` runs after each batch is written and flushed;
+/// `on_warning` hears each item's warnings, in input order, after its records
+/// are written. The worker threads are started once and serve every batch of
+/// the run.
 pub fn run<P: Processor>(
     processor: &P,
     opts: &BatchOptions,
     sink: &mut dyn Sink,
     skip: u64,
     checkpoint: &mut dyn FnMut(&BatchSummary) -> std::io::Result<()>,
+    on_warning: &mut dyn FnMut(&str),
 ) -> std::io::Result<BatchSummary> {
     let names: Vec<Arc<str>> = opts.inputs.iter().map(|p| Arc::from(p.display().to_string())).collect();
-    let mut summary = BatchSummary::default();
-    let mut seen = 0u64;
-    let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size.clamp(1, 4096));
-    let mut states = Vec::new();
-    for (source, path) in opts.inputs.iter().enumerate() {
-        for item in items(opts, source, path) {
-            seen += 1;
-            if seen <= skip {
-                summary.skipped += 1;
-                continue;
-            }
-            batch.push(item);
-            if batch.len() >= opts.batch_size.clamp(1, MAX_BATCH_SIZE) {
-                flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
-                checkpoint(&summary)?;
-            }
+    let work = |scratch: &mut P::Scratch, item: &Item| match item {
+        Item::Error(e) => Outcome { records: vec![processor.error(e)], error: true, bytes: 0, warnings: Vec::new() },
+        Item::Example(source, e) => {
+            let mut warnings = Vec::new();
+            let records = processor.process(scratch, &names[*source], e, &mut warnings);
+            Outcome { records, error: false, bytes: e.text.len() as u64, warnings }
         }
-    }
-    flush(processor, opts, &names, &mut batch, &mut states, sink, &mut summary)?;
-    checkpoint(&summary)?;
-    Ok(summary)
+    };
+    with_pool(
+        opts.threads,
+        || processor.scratch(),
+        work,
+        |pool| {
+            let mut summary = BatchSummary::default();
+            let mut seen = 0u64;
+            let mut batch: Vec<Item> = Vec::with_capacity(opts.batch_size.clamp(1, 4096));
+            for (source, path) in opts.inputs.iter().enumerate() {
+                for item in items(opts, source, path) {
+                    seen += 1;
+                    if seen <= skip {
+                        summary.skipped += 1;
+                        continue;
+                    }
+                    batch.push(item);
+                    if batch.len() >= opts.batch_size.clamp(1, MAX_BATCH_SIZE) {
+                        flush(pool, &mut batch, sink, &mut summary, on_warning)?;
+                        checkpoint(&summary)?;
+                    }
+                }
+            }
+            flush(pool, &mut batch, sink, &mut summary, on_warning)?;
+            checkpoint(&summary)?;
+            Ok(summary)
+        },
+    )
 }
 
-fn flush<P: Processor>(
-    processor: &P,
-    opts: &BatchOptions,
-    names: &[Arc<str>],
+/// What one item gave.
+struct Outcome {
+    records: Vec<Record>,
+    /// Whether the item was an error.
+    error: bool,
+    /// Its bytes of text.
+    bytes: u64,
+    /// What the reader should know about how it was read.
+    warnings: Vec<String>,
+}
+
+fn flush(
+    pool: &mut Pool<'_, Item, Outcome>,
     batch: &mut Vec<Item>,
-    states: &mut Vec<P::Scratch>,
     sink: &mut dyn Sink,
     summary: &mut BatchSummary,
+    on_warning: &mut dyn FnMut(&str),
 ) -> std::io::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    let results = map_chunks_with(
-        batch,
-        states,
-        opts.threads,
-        || processor.scratch(),
-        |scratch, item| match item {
-            Item::Error(e) => (vec![processor.error(e)], true, 0),
-            Item::Example(source, e) => (processor.process(scratch, &names[*source], e), false, e.text.len() as u64),
-        },
-    );
-    for (records, is_error, bytes) in &results {
-        for r in records {
+    let results = pool.map(batch);
+    for outcome in &results {
+        for r in &outcome.records {
             sink.write(r)?;
         }
+        outcome.warnings.iter().for_each(|w| on_warning(w));
         summary.items += 1;
-        summary.rows += records.len() as u64;
-        summary.errors += u64::from(*is_error);
-        summary.bytes += bytes;
+        summary.rows += outcome.records.len() as u64;
+        summary.errors += u64::from(outcome.error);
+        summary.bytes += outcome.bytes;
+        summary.warned += u64::from(!outcome.warnings.is_empty());
     }
     sink.flush()?;
     batch.clear();

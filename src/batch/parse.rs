@@ -1,13 +1,14 @@
 //! Parsing a stream: raw text (whole files, or the text column of CSV/TSV/JSONL
 //! records, each a document) or CoNLL-U in, CoNLL-U out, in input order, in
-//! bounded batches spread over threads; bad records and sentences are reported
-//! and skipped, and CoNLL-U input with gold trees can be scored as it goes.
+//! bounded batches spread over worker threads that serve the whole run; bad
+//! records and sentences are reported and skipped, and CoNLL-U input with gold
+//! trees can be scored as it goes.
 
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::data::{Columns, Format, RecordReader};
-use crate::features::map_chunks_with;
+use crate::features::{with_pool, Pool};
 use crate::syntax::{
     sentences, ConlluReader, ReadLimits, Sentence, SyntaxError, SyntaxModel, SyntaxScores, SyntaxScratch,
 };
@@ -76,19 +77,18 @@ fn open(path: &Path) -> Result<Box<dyn Read>, SyntaxError> {
     }
 }
 
-struct Run<'a> {
-    model: &'a SyntaxModel,
+struct Run<'a, 'p> {
     options: &'a ParseOptions,
     out: &'a mut dyn Write,
     on_error: &'a mut dyn FnMut(&str),
     pending: Vec<Sentence>,
-    /// Per-thread scratch, kept across batches.
-    states: Vec<SyntaxScratch>,
+    /// The worker threads of the run, each with its scratch, kept across batches.
+    pool: &'a mut Pool<'p, Sentence, Sentence>,
     summary: ParseSummary,
     text: String,
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     fn push(&mut self, s: Sentence) -> Result<(), SyntaxError> {
         self.pending.push(s);
         if self.pending.len() >= self.options.batch {
@@ -113,18 +113,7 @@ impl Run<'_> {
     }
 
     fn flush(&mut self) -> Result<(), SyntaxError> {
-        let model = self.model;
-        let parsed = map_chunks_with(
-            &self.pending,
-            &mut self.states,
-            self.options.threads,
-            SyntaxScratch::default,
-            |scratch, s| {
-                let mut s = s.clone();
-                model.annotate(&mut s, scratch);
-                s
-            },
-        );
+        let parsed = self.pool.map(&mut self.pending);
         if self.options.score {
             let scores = self.summary.scores.get_or_insert_with(SyntaxScores::default);
             for (g, s) in self.pending.iter().zip(&parsed) {
@@ -209,20 +198,26 @@ pub fn parse_stream(
     out: &mut dyn Write,
     on_error: &mut dyn FnMut(&str),
 ) -> Result<ParseSummary, SyntaxError> {
-    let mut run = Run {
-        model,
-        options,
-        out,
-        on_error,
-        pending: Vec::new(),
-        states: Vec::new(),
-        summary: ParseSummary::default(),
-        text: String::new(),
+    let annotate = |scratch: &mut SyntaxScratch, s: &Sentence| {
+        let mut s = s.clone();
+        model.annotate(&mut s, scratch);
+        s
     };
-    for path in inputs {
-        run.input(path)?;
-    }
-    run.flush()?;
-    run.out.flush().map_err(|e| io_err(Path::new("<output>"), e))?;
-    Ok(run.summary)
+    with_pool(options.threads, SyntaxScratch::default, annotate, |pool| {
+        let mut run = Run {
+            options,
+            out,
+            on_error,
+            pending: Vec::new(),
+            pool,
+            summary: ParseSummary::default(),
+            text: String::new(),
+        };
+        for path in inputs {
+            run.input(path)?;
+        }
+        run.flush()?;
+        run.out.flush().map_err(|e| io_err(Path::new("<output>"), e))?;
+        Ok(run.summary)
+    })
 }

@@ -59,7 +59,13 @@ impl Processor for SentenceClassifier<'_> {
         PredictScratch::default()
     }
 
-    fn process(&self, scratch: &mut PredictScratch, source: &Arc<str>, e: &Example) -> Vec<Record> {
+    fn process(
+        &self,
+        scratch: &mut PredictScratch,
+        source: &Arc<str>,
+        e: &Example,
+        _warnings: &mut Vec<String>,
+    ) -> Vec<Record> {
         let k = self.labels.len();
         let doc = Doc {
             text: &e.text,

@@ -345,14 +345,26 @@ fn execute<P: Processor>(
         bar.set_message(format!("{} items ({rate:.0}/s, {} errors)", s.items, s.errors));
         bar.set_position(s.bytes);
     };
+    let mut warn = |w: &str| {
+        if !args.quiet {
+            bar.suspend(|| say!("stance-tag: warning: {w}"));
+        }
+    };
     let summary = match &args.output {
         None => {
             let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
             let mut out = sink(args.format, Box::new(stdout), columns, true);
-            let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
-                report(s);
-                Ok(())
-            })?;
+            let s = run(
+                processor,
+                opts,
+                out.as_mut(),
+                0,
+                &mut |s| {
+                    report(s);
+                    Ok(())
+                },
+                &mut warn,
+            )?;
             out.finish()?;
             s
         }
@@ -371,10 +383,17 @@ fn execute<P: Processor>(
                         .open(&p)
                         .with_context(|| format!("opening {}", p.display()))?;
                     let mut out = sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, file)), columns, true);
-                    let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
-                        report(s);
-                        Ok(())
-                    })
+                    let s = run(
+                        processor,
+                        opts,
+                        out.as_mut(),
+                        0,
+                        &mut |s| {
+                            report(s);
+                            Ok(())
+                        },
+                        &mut warn,
+                    )
                     .with_context(|| format!("writing {}", p.display()))?;
                     out.finish().with_context(|| format!("writing {}", p.display()))?;
                     s
@@ -394,10 +413,21 @@ fn execute<P: Processor>(
                     let mut out =
                         sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, counting)), columns, header);
                     let (skip, prior_errors) = (partial.done, partial.errors);
-                    let mut s = run(processor, opts, out.as_mut(), skip, &mut |s| {
-                        report(s);
-                        partial.save_progress(skip + s.items, written.load(Ordering::Relaxed), prior_errors + s.errors)
-                    })
+                    let mut s = run(
+                        processor,
+                        opts,
+                        out.as_mut(),
+                        skip,
+                        &mut |s| {
+                            report(s);
+                            partial.save_progress(
+                                skip + s.items,
+                                written.load(Ordering::Relaxed),
+                                prior_errors + s.errors,
+                            )
+                        },
+                        &mut warn,
+                    )
                     .with_context(|| format!("writing {}", partial.partial_path().display()))?;
                     out.finish().with_context(|| format!("writing {}", partial.partial_path().display()))?;
                     drop(out);

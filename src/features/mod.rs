@@ -18,7 +18,7 @@ pub use config::{FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;
 pub use featurizer::{Doc, Featurizer, FeaturizerState};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
-pub use parallel::{map_chunks, map_chunks_with};
+pub use parallel::{map_chunks, with_pool, Pool};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::TargetRef;
 pub use weighting::Weights;

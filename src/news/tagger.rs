@@ -183,6 +183,9 @@ pub struct ArticleAnalysis {
     pub links: Vec<SentenceLink>,
     /// Every event mention: (event cluster, sentence index).
     pub mentions: Vec<(usize, usize)>,
+    /// What the reader should know about how the article was read (over-long
+    /// sentences cut into pieces); empty for most articles.
+    pub warnings: Vec<String>,
 }
 
 /// Tags actors' stances toward events in articles.
@@ -228,8 +231,21 @@ impl ArticleTagger {
         let mut last_holder: Option<ActorMention> = None;
         let mut topic: Option<usize> = None;
         let mut probs = vec![0f32; self.model.labels.len()];
-        let spans = split_sentences(text).into_iter().flat_map(|span| bounded(text, span.start, span.end));
-        for (si, span) in spans.enumerate() {
+        let mut spans = Vec::new();
+        for span in split_sentences(text) {
+            let pieces = bounded(text, span.start, span.end);
+            if pieces.len() > 1 {
+                out.warnings.push(format!(
+                    "a sentence of {} bytes was cut into {} pieces at clause punctuation (sentences {} to {})",
+                    span.end - span.start,
+                    pieces.len(),
+                    spans.len(),
+                    spans.len() + pieces.len() - 1
+                ));
+            }
+            spans.extend(pieces);
+        }
+        for (si, span) in spans.into_iter().enumerate() {
             // Line breaks and runs of spaces inside a sentence are layout, not text.
             let sentence = text[span.start..span.end].split_whitespace().collect::<Vec<_>>().join(" ");
             let s = sentence.as_str();
@@ -336,7 +352,12 @@ impl ArticleTagger {
 
     /// Stance rows for `text`: one per (actor, event) with enough evidence.
     pub fn tag(&self, text: &str, scratch: &mut PredictScratch) -> Vec<StanceRow> {
-        let analysis = self.analyze(text, scratch);
+        self.rows(&self.analyze(text, scratch))
+    }
+
+    /// The stance rows of an analysis from [`ArticleTagger::analyze`] (what
+    /// [`ArticleTagger::tag`] gives).
+    pub fn rows(&self, analysis: &ArticleAnalysis) -> Vec<StanceRow> {
         let mut groups: BTreeMap<(usize, String), Vec<&SentenceLink>> = BTreeMap::new();
         for l in &analysis.links {
             groups.entry((l.event, l.actor.clone())).or_default().push(l);
@@ -488,6 +509,26 @@ mod tests {
         assert!(all.contains(&"ceasefire".to_string()) && all.contains(&"pipeline".to_string()), "{all:?}");
         let salient = events(&tagger(Some(Salience::default())));
         assert_eq!(salient, ["ceasefire"], "the pipeline is named once, late, with one weak sentence");
+    }
+
+    #[test]
+    fn a_cut_sentence_is_reported_and_other_articles_have_no_warnings() {
+        let model = from_bytes(std::path::Path::new("shipped"), SHIPPED_STANCE_MODEL).unwrap();
+        let tagger = ArticleTagger::new(Gazetteer::new(Vec::new()).unwrap(), model, TaggerConfig::default()).unwrap();
+        let mut scratch = PredictScratch::default();
+        let long =
+            format!("Egypt backed the deal. {}end. Turkey rejected it.", "Russia praised the ceasefire, ".repeat(100));
+        let analysis = tagger.analyze(&long, &mut scratch);
+        let cut = analysis.sentences.len() - 2;
+        assert_eq!(
+            analysis.warnings,
+            [format!(
+                "a sentence of 3004 bytes was cut into {cut} pieces at clause punctuation (sentences 1 to {cut})"
+            )]
+        );
+        assert_eq!(tagger.rows(&analysis).len(), tagger.tag(&long, &mut scratch).len());
+        let article = include_str!("../../datasets/articles/belarus-sanctions.txt");
+        assert!(tagger.analyze(article, &mut scratch).warnings.is_empty());
     }
 
     #[test]
