@@ -10,7 +10,7 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 use proptest::prelude::*;
-use stance::batch::{run, BatchOptions, SentenceClassifier};
+use stance::batch::{run, BatchOptions, SentenceProcessor};
 use stance::data::{Columns, Format, RecordReader};
 use stance::features::{fnv1a64, Doc, FeatureConfig, Featurizer, Scratch, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
@@ -370,7 +370,7 @@ fn run_batch(paths: &[PathBuf], threads: usize, batch_size: usize) -> Vec<String
         batch_size,
         max_record_bytes: RecordReader::DEFAULT_MAX_BYTES,
     };
-    let processor = SentenceClassifier::new(batch_model(), 2, true);
+    let processor = SentenceProcessor::new(batch_model(), 2, true);
     let mut out = Vec::new();
     {
         let mut sink = JsonlSink::new(Box::new(&mut out));

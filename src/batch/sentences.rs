@@ -15,14 +15,14 @@ pub const SENTENCE_COLUMNS: [&str; 8] = ["source", "line", "id", "label", "score
 
 /// Classifies each item with a classifier.
 #[derive(Debug)]
-pub struct SentenceClassifier<'a> {
+pub struct SentenceProcessor<'a> {
     classifier: &'a Classifier,
     labels: Vec<Arc<str>>,
     top_k: usize,
     with_text: bool,
 }
 
-impl<'a> SentenceClassifier<'a> {
+impl<'a> SentenceProcessor<'a> {
     /// Classifies with `classifier`, reporting the `top_k` best labels with their
     /// probabilities, and copying each text into its record when `with_text`.
     pub fn new(classifier: &'a Classifier, top_k: usize, with_text: bool) -> Self {
@@ -52,7 +52,7 @@ pub fn error_record(columns: &[&'static str], error: &DataError) -> Record {
     Record { fields }
 }
 
-impl Processor for SentenceClassifier<'_> {
+impl Processor for SentenceProcessor<'_> {
     type Scratch = PredictScratch;
 
     fn scratch(&self) -> PredictScratch {

@@ -1,27 +1,23 @@
 //! `stance-tag`: tag actors' stances toward events in news articles, or
-//! classify sentences with a model from `stance-train`, in batch.
+//! classify sentences with a model from `stance-train`, in batch. The work is
+//! the library's ([`stance::batch::TagRun`], [`stance::batch::parse_to`],
+//! [`stance::benchmark::bench`]); this maps arguments to its options.
 
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use stance::batch::{
-    check_batch_size, expand_inputs, parse_stream, run, thread_count, ArticleProcessor, BatchOptions, BatchSummary,
-    CountingWriter, ParseFormat, ParseOptions, Processor, ResumableOutput, RunSignature, SentenceClassifier,
-    ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS,
+    expand_inputs, is_broken_pipe, parse_to, thread_count, ArticleOptions, BatchSummary, ModelOptions, ParseFormat,
+    ParseOptions, ParseOutputs, TagOptions, TagRun, DEFAULT_BATCH_SIZE,
 };
-use stance::benchmark::BenchSetup;
-use stance::container::fnv1a64;
-use stance::data::{read_all, Columns, Format, RecordReader};
-use stance::features::Doc;
-use stance::model::{file::from_bytes, load, Classifier, PredictScratch};
-use stance::news::{parse_actors, ArticleTagger, DeclaredTarget, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
-use stance::output::{sink, OutputFormat};
-use stance::outputs::{check_no_aliases, check_writable, resolve_output, OutputTarget};
+use stance::benchmark::{bench, BenchOptions};
+use stance::data::{Columns, Format, RecordReader};
+use stance::news::DEFAULT_MIN_EVIDENCE;
+use stance::output::OutputFormat;
 use stance::syntax::{shipped_model_path, SyntaxModel};
 
 const EXAMPLES: &str = "\
@@ -76,7 +72,7 @@ struct ParseArgs {
     /// Column with a document id for CSV/TSV/JSONL inputs (default: FILE:LINE).
     #[arg(long)]
     id_col: Option<String>,
-    /// Syntax model (default: the shipped models/syntax-en-ewt.syntax).
+    /// Syntax model (default: the shipped one).
     #[arg(long)]
     syntax_model: Option<PathBuf>,
     /// What the inputs hold: raw text, or CoNLL-U whose words are kept and re-analysed.
@@ -104,7 +100,7 @@ struct Common {
     /// Sentence classification with this model file from stance-train (default: tag articles).
     #[arg(long, short)]
     model: Option<PathBuf>,
-    /// Stance model for articles (default: the shipped models/news-stance.stance).
+    /// Stance model for articles (default: the shipped one).
     #[arg(long)]
     stance_model: Option<PathBuf>,
     /// Extra or overriding actors (TSV: alias, actor, sector, kind, role).
@@ -113,8 +109,8 @@ struct Common {
     /// Declare a target: NAME=ALIAS,ALIAS (repeatable).
     #[arg(long = "target")]
     targets: Vec<String>,
-    /// Input format when the extension does not say: lines, csv, tsv, jsonl.
-    #[arg(long, value_parser = parse_input)]
+    /// Input format when the extension does not say.
+    #[arg(long, value_enum)]
     input_format: Option<Format>,
     /// Column (or JSONL key) with the text.
     #[arg(long, default_value = "text")]
@@ -131,8 +127,8 @@ struct TagArgs {
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     common: Common,
-    /// Output format: table, jsonl, csv, json.
-    #[arg(long, default_value = "table", value_parser = parse_output)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
     /// Column with the stance target, for target-aware sentence models.
     #[arg(long)]
@@ -156,10 +152,10 @@ struct TagArgs {
     #[arg(long)]
     no_object_targets: bool,
     /// Article mode: least summed evidence for a row (lower finds more, less precisely).
-    #[arg(long, default_value_t = 0.3)]
+    #[arg(long, default_value_t = DEFAULT_MIN_EVIDENCE)]
     min_evidence: f32,
     /// Article mode: evidence sentences per row (0: all).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = ArticleOptions::default().max_evidence)]
     max_evidence: usize,
     /// Write to this file (through FILE.partial, renamed when complete).
     #[arg(long, short)]
@@ -168,7 +164,7 @@ struct TagArgs {
     #[arg(long, requires = "output")]
     resume: bool,
     /// Items per parallel batch.
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
     /// Largest record or article accepted, in bytes; larger ones become error records.
     #[arg(long, default_value_t = RecordReader::DEFAULT_MAX_BYTES)]
@@ -198,14 +194,6 @@ struct BenchArgs {
     json: bool,
 }
 
-fn parse_output(s: &str) -> Result<OutputFormat, String> {
-    OutputFormat::parse(s).ok_or_else(|| format!("unknown format {s:?}: use table, jsonl, csv or json"))
-}
-
-fn parse_input(s: &str) -> Result<Format, String> {
-    Format::parse(s).ok_or_else(|| format!("unknown input format {s:?}: use lines, csv, tsv or jsonl"))
-}
-
 /// Writes a line to stderr; a closed or full stderr is ignored, never a panic.
 macro_rules! say {
     ($($arg:tt)*) => {{
@@ -222,76 +210,11 @@ fn threads(requested: Option<usize>, quiet: bool) -> Result<usize> {
     Ok(n)
 }
 
-/// Hex FNV-1a 64 of a file's bytes, for the progress record of a resumable run.
-fn file_digest(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(format!("{:016x}", fnv1a64(0, &bytes)))
-}
-
-/// What a tagging run is started with, so a resume with other settings is refused.
-fn signature(args: &TagArgs, opts: &BatchOptions) -> Result<RunSignature> {
-    let c = &args.common;
-    let names: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
-    let mut model = Vec::new();
-    for (what, path) in [("model", &c.model), ("stance-model", &c.stance_model), ("actors", &c.actors)] {
-        if let Some(p) = path {
-            model.push(format!("{what}:{}", file_digest(p)?));
-        }
+impl Common {
+    fn models(&self) -> ModelOptions {
+        let (model, stance_model, actors) = (self.model.clone(), self.stance_model.clone(), self.actors.clone());
+        ModelOptions { model, stance_model, actors, targets: self.targets.clone() }
     }
-    if model.is_empty() {
-        model.push("shipped".into());
-    }
-    let settings = format!(
-        "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {}",
-        c.input_format,
-        c.text_col,
-        c.targets,
-        args.target_col,
-        args.holder_col,
-        args.id_col,
-        args.top_k,
-        args.with_text,
-        args.per_sentence,
-        args.no_object_targets,
-        args.min_evidence,
-        args.max_evidence,
-        args.max_record_bytes
-    );
-    Ok(vec![
-        ("format".into(), format!("{:?}", args.format).to_lowercase()),
-        ("inputs".into(), format!("{}-files-{:016x}", names.len(), fnv1a64(0, names.join("\n").as_bytes()))),
-        ("model".into(), model.join(",")),
-        ("settings".into(), format!("{:016x}", fnv1a64(0, settings.as_bytes()))),
-    ])
-}
-
-fn tagger(
-    c: &Common,
-    object_targets: bool,
-    max_evidence: usize,
-    min_evidence: f32,
-    per_sentence: bool,
-) -> Result<ArticleTagger> {
-    let model = match &c.stance_model {
-        Some(p) => load(p)?,
-        None => from_bytes(Path::new("models/news-stance.stance"), SHIPPED_STANCE_MODEL)?,
-    };
-    let extra = match &c.actors {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            parse_actors(&p.display().to_string(), &text)?
-        }
-        None => Vec::new(),
-    };
-    let targets = c
-        .targets
-        .iter()
-        .map(|t| DeclaredTarget::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(anyhow::Error::msg)?;
-    let aggregate = stance::news::AggregateParams { min_mass: min_evidence, ..Default::default() };
-    let config = TaggerConfig { targets, max_evidence, object_targets, aggregate, sentence_fallback: per_sentence };
-    Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
 }
 
 fn progress_bar(quiet: bool, inputs: &[PathBuf]) -> indicatif::ProgressBar {
@@ -310,181 +233,77 @@ fn progress_bar(quiet: bool, inputs: &[PathBuf]) -> indicatif::ProgressBar {
     bar
 }
 
-fn execute<P: Processor>(
-    processor: &P,
-    args: &TagArgs,
-    opts: &BatchOptions,
-    columns: &[&'static str],
-) -> Result<BatchSummary> {
-    let bar = progress_bar(args.quiet, &opts.inputs);
+fn tag(a: TagArgs) -> Result<u64> {
+    let c = &a.common;
+    let options = TagOptions {
+        inputs: a.inputs.clone(),
+        models: c.models(),
+        articles: ArticleOptions {
+            per_sentence: a.per_sentence,
+            object_targets: !a.no_object_targets,
+            min_evidence: a.min_evidence,
+            max_evidence: a.max_evidence,
+        },
+        input_format: c.input_format,
+        columns: Columns {
+            text: c.text_col.clone(),
+            target: a.target_col,
+            holder: a.holder_col,
+            id: a.id_col,
+            ..Columns::default()
+        },
+        format: a.format,
+        top_k: a.top_k,
+        with_text: a.with_text,
+        output: a.output,
+        resume: a.resume,
+        threads: threads(c.threads, a.quiet)?,
+        batch_size: a.batch_size,
+        max_record_bytes: a.max_record_bytes,
+    };
+    let run = TagRun::new(options)?;
+    let bar = progress_bar(a.quiet, run.inputs());
     let start = Instant::now();
-    let report = |s: &BatchSummary| {
+    let summary = run.run(&mut |s: &BatchSummary| {
         let rate = s.items as f64 / start.elapsed().as_secs_f64().max(1e-9);
         bar.set_message(format!("{} items ({rate:.0}/s, {} errors)", s.items, s.errors));
         bar.set_position(s.bytes);
-    };
-    let summary = match &args.output {
-        None => {
-            let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            let mut out = sink(args.format, Box::new(stdout), columns, true);
-            let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
-                report(s);
-                Ok(())
-            })?;
-            out.finish()?;
-            s
-        }
-        Some(path) => {
-            if args.resume && args.format == OutputFormat::Json {
-                bail!("--resume needs --format jsonl, csv or table");
-            }
-            match resolve_output(path).with_context(|| format!("--output {}", path.display()))? {
-                OutputTarget::Special(p) => {
-                    if args.resume {
-                        bail!("--resume needs a regular file as --output; {} is a device, FIFO or socket", p.display());
-                    }
-                    // A device, FIFO or socket is written through, never replaced.
-                    let file = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(&p)
-                        .with_context(|| format!("opening {}", p.display()))?;
-                    let mut out = sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, file)), columns, true);
-                    let s = run(processor, opts, out.as_mut(), 0, &mut |s| {
-                        report(s);
-                        Ok(())
-                    })
-                    .with_context(|| format!("writing {}", p.display()))?;
-                    out.finish().with_context(|| format!("writing {}", p.display()))?;
-                    s
-                }
-                OutputTarget::Regular(path) => {
-                    let partial_path = ResumableOutput::partial_for(&path);
-                    let progress_path = ResumableOutput::progress_for(&path);
-                    let c = &args.common;
-                    let mut inputs: Vec<&Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
-                    inputs.extend([&c.model, &c.stance_model, &c.actors].into_iter().flatten().map(PathBuf::as_path));
-                    check_no_aliases(&inputs, &[&path, &partial_path, &progress_path])?;
-                    let (partial, file) = ResumableOutput::open(&path, args.resume, &signature(args, opts)?)
-                        .with_context(|| format!("opening {}", path.display()))?;
-                    let counting = CountingWriter::new(file, partial.bytes);
-                    let written = counting.written.clone();
-                    let header = partial.bytes == 0;
-                    let mut out =
-                        sink(args.format, Box::new(BufWriter::with_capacity(1 << 16, counting)), columns, header);
-                    let (skip, prior_errors) = (partial.done, partial.errors);
-                    let mut s = run(processor, opts, out.as_mut(), skip, &mut |s| {
-                        report(s);
-                        partial.save_progress(skip + s.items, written.load(Ordering::Relaxed), prior_errors + s.errors)
-                    })
-                    .with_context(|| format!("writing {}", partial.partial_path().display()))?;
-                    out.finish().with_context(|| format!("writing {}", partial.partial_path().display()))?;
-                    drop(out);
-                    partial.commit().with_context(|| format!("renaming output to {}", path.display()))?;
-                    // Error records written before an interruption still count.
-                    s.errors += prior_errors;
-                    s
-                }
-            }
-        }
-    };
+    })?;
     bar.finish_and_clear();
-    if !args.quiet {
+    if !a.quiet {
+        let skipped = if summary.skipped > 0 { format!(", {} already done", summary.skipped) } else { String::new() };
         say!(
-            "stance-tag: {} items, {} records ({} errors{}) in {:.2}s",
+            "stance-tag: {} items, {} records ({} errors{skipped}) in {:.2}s",
             summary.items,
             summary.rows,
             summary.errors,
-            if summary.skipped > 0 { format!(", {} already done", summary.skipped) } else { String::new() },
             start.elapsed().as_secs_f64()
         );
     }
-    Ok(summary)
-}
-
-fn tag(args: TagArgs) -> Result<u64> {
-    let c = &args.common;
-    let opts = BatchOptions {
-        inputs: expand_inputs(&args.inputs).context("listing inputs")?,
-        format: c.input_format,
-        columns: Columns {
-            text: c.text_col.clone(),
-            label: None,
-            target: args.target_col.clone(),
-            spans: None,
-            holder: args.holder_col.clone(),
-            id: args.id_col.clone(),
-        },
-        documents: c.model.is_none(),
-        threads: threads(c.threads, args.quiet)?,
-        batch_size: check_batch_size(args.batch_size).map_err(anyhow::Error::msg)?,
-        max_record_bytes: args.max_record_bytes,
-    };
-    let summary = match &c.model {
-        Some(path) => {
-            let classifier = load(path)?;
-            let p = SentenceClassifier::new(&classifier, args.top_k, args.with_text);
-            execute(&p, &args, &opts, &SENTENCE_COLUMNS)?
-        }
-        None => {
-            let tagger = tagger(c, !args.no_object_targets, args.max_evidence, args.min_evidence, args.per_sentence)?;
-            let p = ArticleProcessor { tagger: &tagger, per_sentence: args.per_sentence };
-            let columns: &[&'static str] = if args.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS };
-            execute(&p, &args, &opts, columns)?
-        }
-    };
     Ok(summary.errors)
 }
 
-fn bench(args: BenchArgs) -> Result<u64> {
-    let c = &args.common;
-    let inputs = expand_inputs(&args.data).context("listing inputs")?;
-    let columns = Columns { text: c.text_col.clone(), ..Columns::default() };
-    let mut texts = Vec::new();
-    for path in &inputs {
-        texts.extend(read_all(path, c.input_format, &columns)?.into_iter().map(|e| e.text.to_string()));
-    }
-    if let Some(n) = args.limit {
-        texts.truncate(n);
-    }
-    if texts.is_empty() {
-        bail!("no benchmark data");
-    }
-    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
-    let tokens = count_tokens(&texts);
-    let threads = threads(c.threads, args.json)?;
-    let setup = |unit, load_seconds| BenchSetup { unit, texts: &texts, tokens, threads, warmup, load_seconds };
-    let t0 = Instant::now();
-    let report = if args.articles {
-        let tagger = tagger(c, true, 3, 0.3, false)?;
-        let load = t0.elapsed().as_secs_f64();
-        let sentences: u64 = texts.iter().map(|t| stance::text::split_sentences(t).len() as u64).sum();
-        let mut r =
-            stance::benchmark::run(&setup("articles", load), PredictScratch::default, |s, t| tagger.tag(t, s).len());
-        r.sentences = Some(sentences);
-        r
-    } else {
-        let path = c.model.as_ref().context("sentence benchmarks need --model (or use --articles)")?;
-        let classifier: Classifier = load(path)?;
-        let load = t0.elapsed().as_secs_f64();
-        stance::benchmark::run(&setup("sentences", load), PredictScratch::default, |s, t| {
-            let mut probs = vec![0f32; classifier.labels.len()];
-            classifier.predict_into(Doc::plain(t), s, &mut probs)
-        })
-    };
+fn bench_models(a: BenchArgs) -> Result<u64> {
+    let c = &a.common;
+    let report = bench(&BenchOptions {
+        data: a.data.clone(),
+        input_format: c.input_format,
+        text_col: c.text_col.clone(),
+        models: c.models(),
+        articles: a.articles,
+        warmup: Duration::from_secs_f64(a.warmup.max(0.0)),
+        limit: a.limit,
+        threads: threads(c.threads, a.json)?,
+    })?;
     // A closed stdout is an error (a broken pipe a quiet exit), never a panic.
     let mut stdout = io::stdout().lock();
-    if args.json {
+    if a.json {
         writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         write!(stdout, "{}", report.table())?;
     }
     stdout.flush()?;
     Ok(0)
-}
-
-fn count_tokens(texts: &[String]) -> u64 {
-    let pipeline = stance::text::TextPipeline::new(stance::text::TextConfig::default());
-    texts.iter().map(|t| pipeline.analyze(t).len() as u64).sum()
 }
 
 fn parse(a: ParseArgs) -> Result<u64> {
@@ -498,68 +317,21 @@ fn parse(a: ParseArgs) -> Result<u64> {
         columns: Columns { text: a.text_col.clone(), id: a.id_col.clone(), ..Columns::default() },
         ..ParseOptions::default()
     };
-    if let Some(p) = &a.metrics_json {
-        check_writable(p).with_context(|| format!("cannot write --metrics-json {}", p.display()))?;
-    }
-    let mut report = |e: &str| say!("stance-tag: skipped: {e}");
-    let summary = match &a.output {
-        Some(out) => match resolve_output(out).with_context(|| format!("--output {}", out.display()))? {
-            OutputTarget::Special(p) => {
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&p)
-                    .with_context(|| format!("opening {}", p.display()))?;
-                let mut w = BufWriter::new(file);
-                let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
-                w.flush().with_context(|| format!("writing {}", p.display()))?;
-                summary
-            }
-            OutputTarget::Regular(out) => {
-                let partial_path = ResumableOutput::partial_for(&out);
-                let mut ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-                ins.push(&path);
-                let mut outs: Vec<&Path> = vec![&out, &partial_path];
-                outs.extend(a.metrics_json.as_deref());
-                check_no_aliases(&ins, &outs)?;
-                let (partial, file) = ResumableOutput::open(&out, false, &Vec::new())
-                    .with_context(|| format!("opening {}", out.display()))?;
-                let mut w = BufWriter::new(file);
-                let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
-                w.flush().with_context(|| format!("writing {}", partial_path.display()))?;
-                drop(w);
-                partial.commit().with_context(|| format!("renaming {}", partial_path.display()))?;
-                summary
-            }
-        },
-        None => {
-            let mut w = BufWriter::new(io::stdout().lock());
-            let summary = parse_stream(&model, &inputs, &options, &mut w, &mut report)?;
-            w.flush()?;
-            summary
-        }
-    };
+    let outputs = ParseOutputs { conllu: a.output.as_deref(), metrics_json: a.metrics_json.as_deref() };
+    let summary = parse_to(&model, &path, &inputs, &options, outputs, &mut |e| say!("stance-tag: skipped: {e}"))?;
     if !a.quiet {
         say!("stance-tag: {} sentences, {} words", summary.sentences, summary.words);
     }
     if let Some(scores) = summary.scores {
         say!("{}", scores.summary());
-        if let Some(p) = &a.metrics_json {
-            let json = serde_json::json!({ "parse": scores.to_json() });
-            stance::outputs::write_atomic(p, format!("{json:#}\n").as_bytes())
-                .with_context(|| format!("writing {}", p.display()))?;
-        }
     }
     Ok(summary.errors)
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Bench(b)) => bench(b),
+        Some(Command::Bench(b)) => bench_models(b),
         Some(Command::Parse(p)) => parse(p),
         None => tag(cli.tag),
     };
@@ -569,7 +341,7 @@ fn main() -> ExitCode {
             say!("stance-tag: {errors} records could not be processed (see their error fields)");
             ExitCode::from(2)
         }
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.chain().any(is_broken_pipe) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = io::stderr().flush();
             say!("stance-tag: error: {e:#}");

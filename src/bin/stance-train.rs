@@ -1,21 +1,21 @@
 //! `stance-train`: fit a classifier on labelled text and write a model file.
+//! The work is the library's ([`stance::train::train`],
+//! [`stance::syntax::train_treebank`]); this maps arguments to its options.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
-use stance::batch::thread_count;
-use stance::data::{Columns, Format};
-use stance::eval::format_table;
+use stance::batch::{is_broken_pipe, thread_count};
+use stance::data::Format;
 use stance::features::{FeatureConfig, Lexicon, TargetMode};
-use stance::model::{save, ClassWeight, ModelKind};
-use stance::outputs::{check_no_aliases, check_writable, resolve_output, temp_path, OutputTarget};
+use stance::model::ModelKind;
+use stance::outputs::check_outputs;
 use stance::syntax::{train_treebank, ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{train, Progress, TrainOptions};
+use stance::train::{train, ClassWeightSpec, Progress, TrainOptions, DEFAULT_SEED};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -97,8 +97,8 @@ struct Args {
     /// Test data: scored once with the chosen model.
     #[arg(long)]
     test: Option<PathBuf>,
-    /// Input format when the extension does not say: csv, tsv, jsonl.
-    #[arg(long, value_parser = parse_format)]
+    /// Input format when the extension does not say.
+    #[arg(long, value_enum)]
     format: Option<Format>,
     /// Column (or JSONL key) holding the text.
     #[arg(long, default_value = "text")]
@@ -124,15 +124,15 @@ struct Args {
     /// Write the metrics report as JSON to this file.
     #[arg(long)]
     metrics_json: Option<PathBuf>,
-    /// Model: logreg (multinomial logistic regression) or svm (linear SVM).
-    #[arg(long, default_value = "logreg", value_parser = parse_kind)]
+    /// Model: multinomial logistic regression or linear SVM.
+    #[arg(long, value_enum, default_value_t = ModelKind::LogReg)]
     model: ModelKind,
     /// Inverse regularisation strength; searched on --dev/--cv when not given.
     #[arg(long)]
     c: Option<f32>,
     /// balanced, uniform, or per label LABEL=W,LABEL=W; searched when not given.
     #[arg(long)]
-    class_weight: Option<String>,
+    class_weight: Option<ClassWeightSpec>,
     /// K-fold cross-validation on the training data for selection (without --dev).
     #[arg(long)]
     cv: Option<usize>,
@@ -143,13 +143,13 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     favg_labels: Vec<String>,
     /// Word n-grams of orders 1..=N (0: none).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = FeatureConfig::default().word_ngrams)]
     word_ngrams: usize,
     /// Character n-gram orders MIN-MAX within words (e.g. 2-5), or "none".
     #[arg(long, default_value = "none", value_parser = parse_char_ngrams)]
     char_ngrams: CharNgrams,
     /// Feature space of 2^BITS hashed dimensions.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
     hash_bits: u8,
     /// Raw term counts instead of 1 + ln(tf).
     #[arg(long)]
@@ -163,11 +163,11 @@ struct Args {
     /// Lexicon TSV (term, class, strength) whose per-class matches become features.
     #[arg(long)]
     lexicon: Option<PathBuf>,
-    /// Target features: auto, mask (mention in text), conjoin (topic), none.
-    #[arg(long, default_value = "auto", value_parser = parse_target_mode)]
+    /// Target features.
+    #[arg(long, value_enum, default_value_t = FeatureConfig::default().target)]
     target_mode: TargetMode,
     /// Words each side of a masked target with positional features.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = FeatureConfig::default().context_window)]
     context_window: usize,
     /// Snowball stemming language, or "none".
     #[arg(long, default_value = "english", value_parser = parse_stem)]
@@ -188,7 +188,7 @@ struct Args {
     #[arg(long)]
     epochs: Option<usize>,
     /// Random seed (the same data and seed give the same model).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// Worker threads (default: all cores).
     #[arg(long)]
@@ -218,39 +218,6 @@ fn print_report(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks the outputs before any work: none is an input (by device and inode,
-/// the temporary names included) or another output, and each can be written.
-fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<()> {
-    let mut all: Vec<PathBuf> = Vec::new();
-    for (what, path) in outputs {
-        let target = resolve_output(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
-        if let OutputTarget::Regular(p) = &target {
-            all.push(p.clone());
-            all.push(temp_path(p));
-        } else {
-            all.push(target.path().to_path_buf());
-        }
-    }
-    let refs: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
-    check_no_aliases(inputs, &refs)?;
-    for (what, path) in outputs {
-        check_writable(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
-    }
-    Ok(())
-}
-
-fn parse_format(s: &str) -> Result<Format, String> {
-    Format::parse(s).ok_or_else(|| format!("unknown format {s:?}: use csv, tsv or jsonl"))
-}
-
-fn parse_kind(s: &str) -> Result<ModelKind, String> {
-    match s {
-        "logreg" => Ok(ModelKind::LogReg),
-        "svm" => Ok(ModelKind::Svm),
-        _ => Err(format!("unknown model {s:?}: use logreg or svm")),
-    }
-}
-
 fn parse_label_map(s: &str) -> Result<LabelMap, String> {
     s.split(',')
         .map(|pair| {
@@ -271,16 +238,6 @@ fn parse_char_ngrams(s: &str) -> Result<CharNgrams, String> {
     Ok(Some((lo, hi)))
 }
 
-fn parse_target_mode(s: &str) -> Result<TargetMode, String> {
-    match s {
-        "auto" => Ok(TargetMode::Auto),
-        "mask" => Ok(TargetMode::Mask),
-        "conjoin" => Ok(TargetMode::Conjoin),
-        "none" => Ok(TargetMode::None),
-        _ => Err(format!("unknown target mode {s:?}: use auto, mask, conjoin or none")),
-    }
-}
-
 fn parse_stem(s: &str) -> Result<Stem, String> {
     if s == "none" {
         return Ok(None);
@@ -289,19 +246,6 @@ fn parse_stem(s: &str) -> Result<Stem, String> {
         let names: Vec<String> = StemLanguage::ALL.iter().map(|l| l.name()).collect();
         format!("unknown language {s:?}: use none or one of {}", names.join(", "))
     })
-}
-
-fn parse_class_weight(s: &str) -> Result<ClassWeightSpec> {
-    Ok(match s {
-        "balanced" => ClassWeightSpec::Fixed(ClassWeight::Balanced),
-        "uniform" | "none" => ClassWeightSpec::Fixed(ClassWeight::Uniform),
-        _ => ClassWeightSpec::PerLabel(parse_label_map(s).map_err(anyhow::Error::msg)?),
-    })
-}
-
-enum ClassWeightSpec {
-    Fixed(ClassWeight),
-    PerLabel(LabelMap),
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
@@ -333,14 +277,9 @@ fn options(args: &Args) -> Result<TrainOptions> {
     o.dev = args.dev.clone();
     o.test = args.test.clone();
     o.format = args.format;
-    o.columns = Columns {
-        text: args.text_col.clone(),
-        label: Some(args.label_col.clone()),
-        target: args.target_col.clone(),
-        spans: args.spans_col.clone(),
-        holder: args.holder_col.clone(),
-        id: None,
-    };
+    o.columns.target = args.target_col.clone();
+    o.columns.spans = args.spans_col.clone();
+    o.columns.holder = args.holder_col.clone();
     o.label_map = args.label_map.clone().unwrap_or_default();
     o.kind = args.model;
     o.text = TextConfig {
@@ -354,10 +293,8 @@ fn options(args: &Args) -> Result<TrainOptions> {
         word_ngrams: args.word_ngrams,
         char_ngrams: args.char_ngrams,
         hash_bits: args.hash_bits,
-        hash_seed: 0,
         sublinear_tf: !args.no_sublinear_tf,
         idf: !args.no_idf,
-        l2_normalize: true,
         nb_weighting: args.nb,
         target: args.target_mode,
         context_window: args.context_window,
@@ -368,14 +305,12 @@ fn options(args: &Args) -> Result<TrainOptions> {
             }
             None => None,
         },
+        ..FeatureConfig::default()
     };
-    o.features.check().context("invalid feature options")?;
     o.c = args.c;
+    o.class_weight = args.class_weight.clone();
     o.search_features = !args.no_search_features;
     o.cv = args.cv;
-    if args.cv.is_some() && args.dev.is_some() {
-        bail!("give either --dev or --cv, not both");
-    }
     o.favg_labels = args.favg_labels.clone();
     o.select_metric = args
         .select_metric
@@ -391,32 +326,24 @@ fn options(args: &Args) -> Result<TrainOptions> {
     Ok(o)
 }
 
+/// The inputs and the `(option, path)` outputs of a run, for [`check_outputs`].
+fn files<'a>(
+    inputs: impl IntoIterator<Item = &'a Option<PathBuf>>,
+    output: &'a Path,
+    metrics: &'a Option<PathBuf>,
+) -> (Vec<&'a Path>, Vec<(&'static str, &'a Path)>) {
+    let inputs = inputs.into_iter().flatten().map(PathBuf::as_path).collect();
+    let mut outputs = vec![("--output", output)];
+    outputs.extend(metrics.as_deref().map(|p| ("--metrics-json", p)));
+    (inputs, outputs)
+}
+
 fn run(args: Args) -> Result<()> {
-    let mut inputs: Vec<&Path> = args.train.iter().map(PathBuf::as_path).collect();
-    inputs.extend([&args.dev, &args.test, &args.lexicon].into_iter().flatten().map(PathBuf::as_path));
-    let mut outputs = vec![("--output", args.output.as_path())];
-    outputs.extend(args.metrics_json.as_deref().map(|p| ("--metrics-json", p)));
+    let train_files: Vec<Option<PathBuf>> = args.train.iter().cloned().map(Some).collect();
+    let (inputs, outputs) =
+        files(train_files.iter().chain([&args.dev, &args.test, &args.lexicon]), &args.output, &args.metrics_json);
     check_outputs(&inputs, &outputs)?;
-    let mut opts = options(&args)?;
-    let per_label = match args.class_weight.as_deref().map(parse_class_weight).transpose()? {
-        Some(ClassWeightSpec::Fixed(w)) => {
-            opts.class_weight = Some(w);
-            None
-        }
-        Some(ClassWeightSpec::PerLabel(m)) => Some(m),
-        None => None,
-    };
-    if let Some(map) = per_label {
-        let splits = stance::train::Splits::load(&opts)?;
-        let mut w = vec![1.0f32; splits.labels.len()];
-        for (label, weight) in map {
-            let i = splits.labels.iter().position(|l| *l == label).with_context(|| {
-                format!("--class-weight names {label:?}, not a label of the data ({})", splits.labels.join(", "))
-            })?;
-            w[i] = weight.parse().with_context(|| format!("--class-weight {label}={weight}: not a number"))?;
-        }
-        opts.class_weight = Some(ClassWeight::Given(w));
-    }
+    let opts = options(&args)?;
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if args.quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -424,48 +351,8 @@ fn run(args: Args) -> Result<()> {
     let progress = Bar(bar);
     let outcome = train(&opts, &progress)?;
     progress.0.finish_and_clear();
-    // The model first, then the metrics, each written atomically: a failed
-    // write leaves any earlier file as it was, and nothing is ever removed.
-    let size = save(&outcome.classifier, &args.output)?;
-    if let Some(path) = &args.metrics_json {
-        let json = serde_json::to_string_pretty(&outcome.report_json())?;
-        stance::model::file::write_atomic(path, json.as_bytes()).with_context(|| {
-            format!("the model was written to {}, but the metrics could not be", args.output.display())
-        })?;
-    }
-    let s = &outcome.selection;
-    let mut report = String::new();
-    writeln!(
-        report,
-        "selection: {} by {} → {} features, C={}, class weight {:?}{}",
-        s.method,
-        s.metric,
-        s.chosen.variant,
-        s.chosen.c,
-        s.chosen.class_weight,
-        s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default()
-    )?;
-    writeln!(
-        report,
-        "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s",
-        match opts.kind {
-            ModelKind::LogReg => "logistic regression",
-            ModelKind::Svm => "linear SVM",
-        },
-        outcome.classifier.info.n_train,
-        outcome.classifier.labels.len(),
-        outcome.classifier.labels.join(", "),
-        outcome.classifier.featurizer.known_features(),
-        outcome.fit_seconds
-    )?;
-    if let Some(m) = &outcome.dev {
-        writeln!(report, "\n{}", format_table("dev", m))?;
-    }
-    if let Some(m) = &outcome.test {
-        writeln!(report, "\n{}", format_table("test", m))?;
-    }
-    writeln!(report, "model: {} ({:.1} MB)", args.output.display(), size as f64 / 1e6)?;
-    print_report(&report)
+    let size = outcome.save(&args.output, args.metrics_json.as_deref())?;
+    print_report(&format!("{}model: {} ({:.1} MB)\n", outcome.summary(), args.output.display(), size as f64 / 1e6))
 }
 
 fn train_syntax(a: SyntaxArgs) -> Result<()> {
@@ -473,10 +360,8 @@ fn train_syntax(a: SyntaxArgs) -> Result<()> {
         tagger: TaggerParams { epochs: a.tagger_epochs, seed: a.seed, ..TaggerParams::default() },
         parser: ParserParams { epochs: a.parser_epochs, seed: a.seed, ..ParserParams::default() },
     };
-    let inputs: Vec<&Path> =
-        [Some(&a.train), a.dev.as_ref(), a.test.as_ref()].into_iter().flatten().map(PathBuf::as_path).collect();
-    let mut outputs = vec![("--output", a.output.as_path())];
-    outputs.extend(a.metrics_json.as_deref().map(|p| ("--metrics-json", p)));
+    let train_file = Some(a.train.clone());
+    let (inputs, outputs) = files([&train_file, &a.dev, &a.test], &a.output, &a.metrics_json);
     check_outputs(&inputs, &outputs)?;
     let quiet = a.quiet;
     let report = train_treebank(&a.train, a.dev.as_deref(), a.test.as_deref(), params, |stage| {
@@ -484,34 +369,8 @@ fn train_syntax(a: SyntaxArgs) -> Result<()> {
             say!("stance-train: {stage}");
         }
     })?;
-    let size = report.model.save(&a.output)?;
-    let mut text = String::new();
-    writeln!(text, "trained on {} sentences in {:.1}s", report.model.info.n_sentences, report.train_seconds)?;
-    let mut json = serde_json::json!({ "train_seconds": report.train_seconds });
-    for (name, scores) in [("dev", report.dev), ("test", report.test)] {
-        if let Some(s) = scores {
-            writeln!(text, "{name}: {}", s.summary())?;
-            json[name] = s.to_json();
-        }
-    }
-    if let Some(r) = report.test_raw {
-        writeln!(
-            text,
-            "test from raw text: sentences {:.2}  words {:.2}  UPOS {:.2}  UAS {:.2}  LAS {:.2}  (F1)",
-            r.sentences, r.words, r.upos, r.uas, r.las
-        )?;
-        json["test_raw"] = serde_json::to_value(r)?;
-    }
-    writeln!(text, "model: {} ({:.1} MB)", a.output.display(), size as f64 / 1e6)?;
-    if let Some(p) = &a.metrics_json {
-        stance::outputs::write_atomic(p, format!("{json:#}\n").as_bytes())
-            .with_context(|| format!("writing {}", p.display()))?;
-    }
-    print_report(&text)
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    let size = report.save(&a.output, a.metrics_json.as_deref())?;
+    print_report(&format!("{}model: {} ({:.1} MB)\n", report.summary(), a.output.display(), size as f64 / 1e6))
 }
 
 fn main() -> ExitCode {
@@ -523,7 +382,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of the report went away (`| head`): the work is done, exit quietly.
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.chain().any(is_broken_pipe) => ExitCode::SUCCESS,
         Err(e) => {
             say!("stance-train: error: {e:#}");
             ExitCode::FAILURE

@@ -10,7 +10,7 @@ use super::example::{Columns, Example};
 use super::jsonl::{read_line_limited, JsonlReader};
 
 /// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Comma-separated with a header row.
     Csv,
@@ -19,6 +19,7 @@ pub enum Format {
     /// One JSON object per line.
     Jsonl,
     /// One text per line, no labels.
+    #[value(alias = "txt")]
     Lines,
 }
 
@@ -30,17 +31,6 @@ impl Format {
             Some("tsv" | "tab") => Self::Tsv,
             Some("jsonl" | "ndjson") => Self::Jsonl,
             _ => Self::Lines,
-        }
-    }
-
-    /// Parses `csv`, `tsv`, `jsonl` or `lines`.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "csv" => Some(Self::Csv),
-            "tsv" => Some(Self::Tsv),
-            "jsonl" => Some(Self::Jsonl),
-            "lines" | "txt" => Some(Self::Lines),
-            _ => None,
         }
     }
 }

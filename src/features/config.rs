@@ -6,7 +6,7 @@ use thiserror::Error;
 use super::lexicon::Lexicon;
 
 /// How a target (the "toward what" of stance) shapes the features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetMode {
     /// Ignore targets.

@@ -14,11 +14,12 @@ mod names;
 mod tagger;
 
 pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};
-pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict};
+pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict, DEFAULT_MIN_EVIDENCE};
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
 pub use tagger::{
     ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig, SHIPPED_STANCE_MODEL,
+    SHIPPED_STANCE_MODEL_PATH,
 };
 
 use thiserror::Error;

@@ -12,8 +12,17 @@ use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
 use crate::text::{split_sentences, SentenceSpan, Token};
 
-/// The news stance model shipped with the crate (`models/news-stance.stance`).
-pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
+macro_rules! shipped_stance_model {
+    () => {
+        "models/news-stance.stance"
+    };
+}
+
+/// Where the shipped news stance model is, relative to the project.
+pub const SHIPPED_STANCE_MODEL_PATH: &str = shipped_stance_model!();
+
+/// The news stance model shipped with the crate ([`SHIPPED_STANCE_MODEL_PATH`]).
+pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!(concat!("../../", shipped_stance_model!()));
 
 /// Words that cannot start an object target.
 const OBJECT_STOP: &[&str] = &[
@@ -194,6 +203,11 @@ impl std::fmt::Debug for ArticleTagger {
 }
 
 impl ArticleTagger {
+    /// The shipped news stance model ([`SHIPPED_STANCE_MODEL_PATH`]).
+    pub fn shipped_model() -> Result<Classifier, crate::model::ModelError> {
+        crate::model::file::from_bytes(std::path::Path::new(SHIPPED_STANCE_MODEL_PATH), SHIPPED_STANCE_MODEL)
+    }
+
     /// A tagger from a gazetteer and a stance model whose labels include
     /// `supportive`, `skeptical` and `neutral`.
     pub fn new(gazetteer: Gazetteer, model: Classifier, config: TaggerConfig) -> Result<Self, NewsError> {

@@ -6,18 +6,20 @@ mod options;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
-pub use options::{TrainError, TrainOptions};
+pub use options::{ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
 pub use select::{Candidate, Fitted, Selection};
 
+use std::path::Path;
 use std::time::Instant;
 
 use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 
-use crate::eval::{Metrics, SplitReport};
+use crate::eval::{format_table, Metrics, SplitReport};
 use crate::features::Featurizer;
-use crate::model::{Classifier, ModelInfo};
+use crate::model::file::write_atomic;
+use crate::model::{save, Classifier, ModelInfo, ModelKind};
 
 /// Reports progress of long stages (a progress bar in the CLI).
 pub trait Progress: Sync {
@@ -74,8 +76,53 @@ impl TrainOutcome {
     }
 }
 
+impl TrainOutcome {
+    /// The report for people: how the model was chosen and trained, and its
+    /// scores on the dev and test sets as tables.
+    pub fn summary(&self) -> String {
+        let (s, c) = (&self.selection, &self.classifier);
+        let score = s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default();
+        let mut text = format!(
+            "selection: {} by {} → {} features, C={}, class weight {:?}{score}\n",
+            s.method, s.metric, s.chosen.variant, s.chosen.c, s.chosen.class_weight
+        );
+        text += &format!(
+            "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
+            match c.info.params.kind {
+                ModelKind::LogReg => "logistic regression",
+                ModelKind::Svm => "linear SVM",
+            },
+            c.info.n_train,
+            c.labels.len(),
+            c.labels.join(", "),
+            c.featurizer.known_features(),
+            self.fit_seconds
+        );
+        for (name, metrics) in [("dev", &self.dev), ("test", &self.test)] {
+            if let Some(m) = metrics {
+                text += &format!("\n{}\n", format_table(name, m));
+            }
+        }
+        text
+    }
+
+    /// Writes the model to `model`, then the metrics report as JSON to
+    /// `metrics_json`, each atomically: a failed write leaves any earlier file
+    /// as it was, and nothing is removed. Returns the model file's size.
+    pub fn save(&self, model: &Path, metrics_json: Option<&Path>) -> Result<u64, TrainError> {
+        let size = save(&self.classifier, model)?;
+        if let Some(path) = metrics_json {
+            let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
+            write_atomic(path, json.as_bytes())
+                .map_err(|source| TrainError::Metrics { model: model.to_path_buf(), source })?;
+        }
+        Ok(size)
+    }
+}
+
 /// Trains a classifier as `opts` say.
 pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
+    opts.check()?;
     progress.stage("reading data", None);
     let splits = Splits::load(opts)?;
     let (selection, fitted) = select::select(opts, &splits, progress)?;
@@ -140,7 +187,7 @@ mod tests {
         let mut fixed = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
         fixed.features = chosen.features.clone();
         fixed.c = Some(chosen.c);
-        fixed.class_weight = Some(chosen.class_weight.clone());
+        fixed.class_weight = Some(chosen.class_weight.clone().into());
         fixed.search_features = false;
         let fresh = train(&fixed, &Quiet).unwrap();
         assert_eq!(fresh.selection.method, "none");

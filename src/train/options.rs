@@ -9,6 +9,9 @@ use crate::features::{FeatureConfig, FeatureError};
 use crate::model::{ClassWeight, ModelError, ModelKind};
 use crate::text::TextConfig;
 
+/// The seed of a training run unless told otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
 /// What to train on and how.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
@@ -33,7 +36,7 @@ pub struct TrainOptions {
     /// Fixed C; when `None` and selecting, a grid is searched (else 1).
     pub c: Option<f32>,
     /// Fixed class weighting; when `None` and selecting, both are tried (else balanced).
-    pub class_weight: Option<ClassWeight>,
+    pub class_weight: Option<ClassWeightSpec>,
     /// Try feature variants (character n-grams on/off, NB weighting) during selection.
     pub search_features: bool,
     /// K-fold cross-validation on the training set, when there is no dev set.
@@ -70,9 +73,77 @@ impl TrainOptions {
             select_metric: "macro_f1".into(),
             favg_labels: Vec::new(),
             epochs: None,
-            seed: 42,
+            seed: DEFAULT_SEED,
             threads: 1,
         }
+    }
+
+    /// Checks the options before any data is read.
+    pub fn check(&self) -> Result<(), TrainError> {
+        if self.cv.is_some() && self.dev.is_some() {
+            return Err(TrainError::Options("give either --dev or --cv, not both".into()));
+        }
+        Ok(self.features.check()?)
+    }
+}
+
+/// Class weighting as given: a fixed scheme, or weights per label name,
+/// resolved against the data's labels once they are read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassWeightSpec {
+    /// A scheme that needs no label names.
+    Fixed(ClassWeight),
+    /// `(label, weight)` pairs; unnamed labels weigh 1.
+    ByName(Vec<(String, f32)>),
+}
+
+impl From<ClassWeight> for ClassWeightSpec {
+    fn from(w: ClassWeight) -> Self {
+        Self::Fixed(w)
+    }
+}
+
+impl std::str::FromStr for ClassWeightSpec {
+    type Err = String;
+
+    /// Parses `balanced`, `uniform` (or `none`), or `LABEL=W,LABEL=W`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "balanced" => Ok(ClassWeight::Balanced.into()),
+            "uniform" | "none" => Ok(ClassWeight::Uniform.into()),
+            _ => s
+                .split(',')
+                .map(|pair| {
+                    let (label, weight) =
+                        pair.split_once('=').ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))?;
+                    let (label, weight) = (label.trim(), weight.trim());
+                    let w = weight.parse().map_err(|_| format!("--class-weight {label}={weight}: not a number"))?;
+                    Ok((label.to_string(), w))
+                })
+                .collect::<Result<_, String>>()
+                .map(Self::ByName),
+        }
+    }
+}
+
+impl ClassWeightSpec {
+    /// The class weighting for the data's `labels` (class index order).
+    pub fn resolve(&self, labels: &[String]) -> Result<ClassWeight, TrainError> {
+        let pairs = match self {
+            Self::Fixed(w) => return Ok(w.clone()),
+            Self::ByName(pairs) => pairs,
+        };
+        let mut w = vec![1.0f32; labels.len()];
+        for (label, weight) in pairs {
+            let i = labels.iter().position(|l| l == label).ok_or_else(|| {
+                TrainError::Options(format!(
+                    "--class-weight names {label:?}, not a label of the data ({})",
+                    labels.join(", ")
+                ))
+            })?;
+            w[i] = *weight;
+        }
+        Ok(ClassWeight::Given(w))
     }
 }
 
@@ -88,6 +159,15 @@ pub enum TrainError {
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The model was written but the metrics report could not be.
+    #[error("the model was written to {}, but the metrics could not be", model.display())]
+    Metrics {
+        /// The model file written.
+        model: PathBuf,
+        /// Why the metrics could not be written.
+        #[source]
+        source: ModelError,
+    },
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),

@@ -85,7 +85,7 @@ fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)
     out
 }
 
-fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
+fn grid(opts: &TrainOptions, labels: &[String], selecting: bool) -> Result<Vec<(f32, ClassWeight)>, TrainError> {
     let cs: Vec<f32> = match (opts.c, selecting, opts.kind) {
         (Some(c), _, _) => vec![c],
         (None, false, _) => vec![LinearParams::default_c(opts.kind)],
@@ -93,11 +93,11 @@ fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
         (None, true, ModelKind::Svm) => vec![0.03, 0.1, 0.3, 1.0],
     };
     let weights = match (&opts.class_weight, selecting) {
-        (Some(w), _) => vec![w.clone()],
+        (Some(w), _) => vec![w.resolve(labels)?],
         (None, false) => vec![ClassWeight::Balanced],
         (None, true) => vec![ClassWeight::Balanced, ClassWeight::Uniform],
     };
-    cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect()
+    Ok(cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect())
 }
 
 /// A candidate's featurizer and model fitted on the whole training set, kept
@@ -158,10 +158,11 @@ pub fn select(
             splits.labels.join(", ")
         )));
     }
+    let grid = grid(opts, &splits.labels, selecting)?;
     let mut candidates: Vec<Candidate> = variants(opts, selecting)
         .into_iter()
         .flat_map(|(variant, features)| {
-            grid(opts, selecting).into_iter().map(move |(c, class_weight)| Candidate {
+            grid.iter().cloned().map(move |(c, class_weight)| Candidate {
                 variant: variant.clone(),
                 features: features.clone(),
                 c,
