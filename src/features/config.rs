@@ -67,6 +67,16 @@ impl Default for FeatureConfig {
     }
 }
 
+/// Parses character n-gram orders `MIN-MAX` (or one order `N`), or `none`.
+pub fn parse_char_ngrams(s: &str) -> Result<Option<(usize, usize)>, String> {
+    if s == "none" {
+        return Ok(None);
+    }
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let bad = |_| format!("expected MIN-MAX, got {s:?}");
+    Ok(Some((a.parse().map_err(bad)?, b.parse().map_err(bad)?)))
+}
+
 /// An invalid feature setting.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum FeatureError {

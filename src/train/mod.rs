@@ -6,7 +6,7 @@ mod options;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
-pub use options::{ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
+pub use options::{parse_label_map, ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
 pub use select::{Candidate, Fitted, Selection};
 
 use std::path::Path;

@@ -111,19 +111,27 @@ impl std::str::FromStr for ClassWeightSpec {
         match s {
             "balanced" => Ok(ClassWeight::Balanced.into()),
             "uniform" | "none" => Ok(ClassWeight::Uniform.into()),
-            _ => s
-                .split(',')
-                .map(|pair| {
-                    let (label, weight) =
-                        pair.split_once('=').ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))?;
-                    let (label, weight) = (label.trim(), weight.trim());
-                    let w = weight.parse().map_err(|_| format!("--class-weight {label}={weight}: not a number"))?;
-                    Ok((label.to_string(), w))
+            _ => parse_label_map(s)?
+                .into_iter()
+                .map(|(label, weight)| match weight.parse() {
+                    Ok(w) => Ok((label, w)),
+                    Err(_) => Err(format!("--class-weight {label}={weight}: not a number")),
                 })
                 .collect::<Result<_, String>>()
                 .map(Self::ByName),
         }
     }
+}
+
+/// Parses `FROM=TO,FROM=TO` pairs (spaces around each name trimmed).
+pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, String> {
+    s.split(',')
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))
+        })
+        .collect()
 }
 
 impl ClassWeightSpec {
