@@ -80,12 +80,7 @@ impl ModelOptions {
             }
             None => Vec::new(),
         };
-        let targets = self
-            .targets
-            .iter()
-            .map(|t| DeclaredTarget::parse(t))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(BatchError::Settings)?;
+        let targets = self.targets.iter().map(|t| DeclaredTarget::parse(t)).collect::<Result<Vec<_>, _>>()?;
         let config = TaggerConfig {
             targets,
             max_evidence: articles.max_evidence,

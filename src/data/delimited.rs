@@ -294,7 +294,7 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             DataErrorKind::Ragged { expected: expected_len, found: len }
         }
-        csv::ErrorKind::Io(io) => DataErrorKind::Io(io.to_string()),
+        csv::ErrorKind::Io(io) => DataErrorKind::Io(io.into()),
         other => DataErrorKind::Invalid(format!("{other:?}")),
     };
     let err = DataError::new(path, kind);

@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What went wrong with the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum DataErrorKind {
-    /// The file could not be opened or read.
-    Io(String),
+    /// The file could not be opened or read (shared, so error records can be cloned).
+    Io(Arc<std::io::Error>),
     /// A named column is not in the header.
     MissingColumn { available: Vec<String> },
     /// A field is absent from a record.
@@ -29,7 +30,7 @@ pub enum DataErrorKind {
 }
 
 /// An input error with its location.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DataError {
     /// The file (`-` for stdin).
     pub path: PathBuf,
@@ -109,6 +110,13 @@ impl fmt::Display for DataError {
 }
 
 impl std::error::Error for DataError {}
+
+impl DataErrorKind {
+    /// A read error that is a directory given where a file belongs.
+    pub fn is_a_directory() -> Self {
+        Self::Io(Arc::new(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -217,21 +217,22 @@ impl Featurizer {
     }
 
     /// Rebuilds a featurizer from its state, checking every invariant.
-    pub fn from_state(state: FeaturizerState) -> Result<Self, String> {
+    pub fn from_state(state: FeaturizerState) -> Result<Self, FeatureError> {
         let FeaturizerState { text, features, known, idf, nb } = state;
-        features.check().map_err(|e| e.to_string())?;
+        features.check()?;
+        let bad = |what| Err(FeatureError::State(what));
         if features.target == TargetMode::Auto {
-            return Err("unresolved target mode".into());
+            return bad("unresolved target mode");
         }
         let dim = features.dim();
         if idf.len() != known.len() || nb.as_ref().is_some_and(|nb| nb.len() != known.len()) {
-            return Err("feature weight lengths disagree".into());
+            return bad("feature weight lengths disagree");
         }
         if known.windows(2).any(|w| w[0] >= w[1]) || known.last().is_some_and(|&i| i as usize >= dim) {
-            return Err("feature indices are not sorted or exceed the feature space".into());
+            return bad("feature indices are not sorted or exceed the feature space");
         }
         if idf.iter().chain(nb.iter().flatten()).any(|v| !v.is_finite()) || idf.iter().any(|&v| v <= 0.0) {
-            return Err("feature weights are not finite and positive".into());
+            return bad("feature weights are not finite and positive");
         }
         let spread = |v: &[f32]| {
             let mut dense = vec![0f32; dim];

@@ -17,7 +17,7 @@ pub(crate) use crate::prefetch::{prefetch_l1, prefetch_l2};
 pub use config::{parse_char_ngrams, FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;
 pub use featurizer::{Doc, Featurizer, FeaturizerState};
-pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
+pub use lexicon::{Lexicon, LexiconEntry, LexiconError, LexiconHit, LexiconMatcher};
 pub use parallel::{map_chunks, map_chunks_with};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::TargetRef;

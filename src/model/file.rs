@@ -122,7 +122,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
             format!("model needs {dim} × {k} weights, more than this build allows ({MAX_WEIGHTS})"),
         ));
     }
-    let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e))?;
+    let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e.to_string()))?;
     let mut dense = vec![0f32; featurizer.dim() * k];
     for (r, &j) in known.iter().enumerate() {
         dense[j as usize * k..j as usize * k + k].copy_from_slice(&p.weights[r * k..r * k + k]);

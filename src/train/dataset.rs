@@ -90,13 +90,13 @@ impl<R: Read> Read for Hashing<R> {
 /// bad record; returns them with the hex FNV-1a 64 of the bytes read (the
 /// whole file, as [`file_hash`] gives).
 fn read_hashed(opts: &TrainOptions, path: &Path) -> Result<(Vec<Example>, String), DataError> {
-    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.into()));
     let input: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
         let file = File::open(path).map_err(io)?;
         if file.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(DataError::new(path, DataErrorKind::Io("is a directory".into())));
+            return Err(DataError::new(path, DataErrorKind::is_a_directory()));
         }
         Box::new(file)
     };
@@ -139,7 +139,7 @@ fn index(path: &Path, examples: Vec<Example>, labels: &[String]) -> Result<Label
 /// Hex FNV-1a 64 of a file's bytes.
 #[cfg(test)]
 fn file_hash(path: &Path) -> Result<String, DataError> {
-    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.into()));
     let mut reader = std::io::BufReader::new(File::open(path).map_err(io)?);
     let mut h = fnv1a64(0, b"");
     let mut buf = vec![0u8; 1 << 16];

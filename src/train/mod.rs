@@ -157,7 +157,7 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     progress.stage("evaluating", None);
     let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
         let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
-        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::Options)
+        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::from)
     };
     let dev = splits.dev.as_ref().map(evaluate).transpose()?;
     let test = splits.test.as_ref().map(evaluate).transpose()?;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::data::{Columns, DataError, Format};
+use crate::eval::{Metric, MetricsError};
 use crate::features::{FeatureConfig, FeatureError};
 use crate::model::{ClassWeight, ModelError, ModelKind};
 use crate::text::TextConfig;
@@ -41,8 +42,8 @@ pub struct TrainOptions {
     pub search_features: bool,
     /// K-fold cross-validation on the training set, when there is no dev set.
     pub cv: Option<usize>,
-    /// Metric maximised by selection: `macro_f1`, `macro_recall`, `accuracy`, `weighted_f1` or `favg`.
-    pub select_metric: String,
+    /// Metric maximised by selection (see [`TrainOptions::metric`] when `None`).
+    pub select_metric: Option<Metric>,
     /// Labels averaged by F_avg.
     pub favg_labels: Vec<String>,
     /// Maximum epochs (the model's default when `None`).
@@ -70,12 +71,19 @@ impl TrainOptions {
             class_weight: None,
             search_features: true,
             cv: None,
-            select_metric: "macro_f1".into(),
+            select_metric: None,
             favg_labels: Vec::new(),
             epochs: None,
             seed: DEFAULT_SEED,
             threads: 1,
         }
+    }
+
+    /// The metric selection maximises: the one given, else F_avg when its
+    /// labels are given, else macro-F1.
+    pub fn metric(&self) -> Metric {
+        let default = if self.favg_labels.is_empty() { Metric::MacroF1 } else { Metric::Favg };
+        self.select_metric.unwrap_or(default)
     }
 
     /// Checks the options before any data is read.
@@ -164,6 +172,9 @@ pub enum TrainError {
     /// Bad feature settings.
     #[error("invalid feature settings: {0}")]
     Features(#[from] FeatureError),
+    /// Metrics could not be computed.
+    #[error(transparent)]
+    Scoring(#[from] MetricsError),
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),

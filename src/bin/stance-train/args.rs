@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 use stance::data::Format;
+use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
@@ -131,9 +132,9 @@ pub(crate) struct Args {
     /// K-fold cross-validation on the training data for selection (without --dev).
     #[arg(long)]
     pub(crate) cv: Option<usize>,
-    /// Selection metric: macro_f1, macro_recall, accuracy, weighted_f1, favg.
-    #[arg(long)]
-    pub(crate) select_metric: Option<String>,
+    /// Selection metric (default: favg with --favg-labels, else macro_f1).
+    #[arg(long, value_enum)]
+    pub(crate) select_metric: Option<Metric>,
     /// Labels averaged by F_avg, e.g. favor,against.
     #[arg(long, value_delimiter = ',')]
     pub(crate) favg_labels: Vec<String>,
@@ -226,13 +227,7 @@ impl Args {
             nb_weighting: self.nb,
             target: self.target_mode,
             context_window: self.context_window,
-            lexicon: match &self.lexicon {
-                Some(path) => {
-                    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-                    Some(Lexicon::parse_tsv(&path.display().to_string(), &text).map_err(anyhow::Error::msg)?)
-                }
-                None => None,
-            },
+            lexicon: self.lexicon.as_deref().map(Lexicon::read_tsv).transpose()?,
             ..FeatureConfig::default()
         };
         o.c = self.c;
@@ -240,10 +235,7 @@ impl Args {
         o.search_features = !self.no_search_features;
         o.cv = self.cv;
         o.favg_labels = self.favg_labels.clone();
-        o.select_metric = self
-            .select_metric
-            .clone()
-            .unwrap_or_else(|| if o.favg_labels.is_empty() { "macro_f1" } else { "favg" }.to_string());
+        o.select_metric = self.select_metric;
         o.epochs = self.epochs;
         o.seed = self.seed;
         o.threads = threads;
