@@ -6,9 +6,8 @@ use serde_json::{json, Value};
 
 use super::engine::Processor;
 use crate::data::{DataError, Example};
-use crate::features::{Doc, TargetRef};
 use crate::model::{Classifier, PredictScratch};
-use crate::output::{Field, Record};
+use crate::output::{round_score, Field, Record};
 
 /// Output columns of sentence classification, in order.
 pub const SENTENCE_COLUMNS: [&str; 8] = ["source", "line", "id", "label", "score", "top", "text", "error"];
@@ -31,9 +30,8 @@ impl<'a> SentenceProcessor<'a> {
     }
 }
 
-fn round(p: f32) -> f64 {
-    (f64::from(p) * 10_000.0).round() / 10_000.0
-}
+/// Decimals of class probabilities in the output.
+const PLACES: i32 = 4;
 
 /// The record reporting a bad input item, with every column present.
 pub fn error_record(columns: &[&'static str], error: &DataError) -> Record {
@@ -61,21 +59,17 @@ impl Processor for SentenceProcessor<'_> {
 
     fn process(&self, scratch: &mut PredictScratch, source: &Arc<str>, e: &Example) -> Vec<Record> {
         let k = self.labels.len();
-        let doc = Doc {
-            text: &e.text,
-            target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-            holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-        };
+        let doc = e.doc();
         let mut probs = [0f32; 16];
         let probs = if k <= probs.len() { &mut probs[..k] } else { &mut vec![0f32; k][..] };
         let best = self.classifier.predict_into(doc, scratch, probs);
         let top_k = self.top_k.clamp(1, k);
         let top = if top_k == 1 {
-            vec![(Arc::clone(&self.labels[best]), round(probs[best]))]
+            vec![(Arc::clone(&self.labels[best]), round_score(probs[best], PLACES))]
         } else {
             let mut order: Vec<usize> = (0..k).collect();
             order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-            order[..top_k].iter().map(|&i| (Arc::clone(&self.labels[i]), round(probs[i]))).collect()
+            order[..top_k].iter().map(|&i| (Arc::clone(&self.labels[i]), round_score(probs[i], PLACES))).collect()
         };
         vec![Record {
             fields: vec![
@@ -83,7 +77,7 @@ impl Processor for SentenceProcessor<'_> {
                 ("line", json!(e.line).into()),
                 ("id", e.id.as_ref().map_or(Value::Null, |id| json!(id)).into()),
                 ("label", Field::Str(Arc::clone(&self.labels[best]))),
-                ("score", json!(round(probs[best])).into()),
+                ("score", json!(round_score(probs[best], PLACES)).into()),
                 ("top", Field::Ranking(top)),
                 ("text", if self.with_text { json!(&*e.text) } else { Value::Null }.into()),
                 ("error", Field::NULL),

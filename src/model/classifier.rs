@@ -1,7 +1,7 @@
 //! A trained classifier: the fitted featurizer, the label names and the linear
 //! model, predicting labels and probabilities for raw texts.
 
-use ndarray::{Array1, Array2};
+use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
 use std::sync::OnceLock;
@@ -97,15 +97,5 @@ impl Classifier {
     /// Predicted label indices, as linfa-style targets.
     pub fn predict_labels(&self, docs: &[Doc<'_>], threads: usize) -> Array1<usize> {
         self.predict(docs, threads).into_iter().map(|p| p.label).collect()
-    }
-
-    /// Probabilities, one row per document.
-    pub fn predict_probabilities(&self, docs: &[Doc<'_>], threads: usize) -> Array2<f32> {
-        let preds = self.predict(docs, threads);
-        let mut out = Array2::zeros((preds.len(), self.labels.len()));
-        for (i, p) in preds.iter().enumerate() {
-            out.row_mut(i).assign(&ndarray::ArrayView1::from(&p.probs[..]));
-        }
-        out
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::options::{TrainError, TrainOptions};
 use crate::data::{read_all, DataError, DataErrorKind, Example, Format, RecordReader};
-use crate::features::{fnv1a64, fnv1a64_step, Doc, TargetRef};
+use crate::features::{fnv1a64, fnv1a64_step, Doc};
 
 /// Examples of one split with label indices.
 #[derive(Debug, Clone)]
@@ -32,14 +32,7 @@ impl LabeledSet {
 
     /// The examples as feature-stage documents.
     pub fn docs(&self) -> Vec<Doc<'_>> {
-        self.examples
-            .iter()
-            .map(|e| Doc {
-                text: &e.text,
-                target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-                holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-            })
-            .collect()
+        self.examples.iter().map(Example::doc).collect()
     }
 
     /// The examples at `idx`.
