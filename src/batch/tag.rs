@@ -67,6 +67,20 @@ impl ModelOptions {
 
     /// Builds the article tagger: stance model, gazetteer with the extra
     /// actors, and the declared targets.
+    ///
+    /// ```
+    /// use stance::batch::{ArticleOptions, ModelOptions};
+    /// use stance::model::PredictScratch;
+    ///
+    /// // The shipped stance model and actors, with one declared target.
+    /// let models = ModelOptions { targets: vec!["pipeline=pipeline,gas link".into()], ..ModelOptions::default() };
+    /// let tagger = models.tagger(&ArticleOptions::default())?;
+    /// let article = std::fs::read_to_string("datasets/articles/black-sea-pipeline.txt").unwrap();
+    /// for row in tagger.tag(&article, &mut PredictScratch::default()) {
+    ///     println!("{} on {}: {} ({:.2})", row.actor_name, row.event, row.verdict.as_str(), row.confidence);
+    /// }
+    /// # Ok::<(), stance::batch::BatchError>(())
+    /// ```
     pub fn tagger(&self, articles: &ArticleOptions) -> Result<ArticleTagger, BatchError> {
         let model = match &self.stance_model {
             Some(p) => load(p)?,

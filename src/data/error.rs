@@ -10,7 +10,10 @@ pub enum DataErrorKind {
     /// The file could not be opened or read (shared, so error records can be cloned).
     Io(Arc<std::io::Error>),
     /// A named column is not in the header.
-    MissingColumn { available: Vec<String> },
+    MissingColumn {
+        /// The header's column names.
+        available: Vec<String>,
+    },
     /// A field is absent from a record.
     MissingField,
     /// A field holds invalid UTF-8.
@@ -18,15 +21,30 @@ pub enum DataErrorKind {
     /// The text is empty or only whitespace.
     EmptyText,
     /// A record has a different number of fields than the header.
-    Ragged { expected: u64, found: u64 },
+    Ragged {
+        /// Fields in the header.
+        expected: u64,
+        /// Fields in the record.
+        found: u64,
+    },
     /// A field has the wrong type or shape.
     Invalid(String),
     /// The line is not valid JSON.
     Json(String),
     /// A label not seen in training.
-    UnseenLabel { label: String, known: Vec<String> },
+    UnseenLabel {
+        /// The label.
+        label: String,
+        /// The labels seen in training.
+        known: Vec<String>,
+    },
     /// The record is larger than the configured limit.
-    Oversized { bytes: usize, limit: usize },
+    Oversized {
+        /// The record's size in bytes.
+        bytes: usize,
+        /// The largest size accepted.
+        limit: usize,
+    },
 }
 
 /// An input error with its location.

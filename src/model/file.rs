@@ -133,6 +133,18 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
 }
 
 /// Loads and validates a model file.
+///
+/// ```
+/// use stance::features::Doc;
+/// use stance::model::load;
+///
+/// let classifier = load("models/sentiment-news.stance".as_ref())?;
+/// let docs = [Doc::plain("The talks ended in a welcome agreement."), Doc::plain("A disastrous decision.")];
+/// for prediction in classifier.predict(&docs, 1) {
+///     println!("{} ({:.2})", classifier.labels[prediction.label], prediction.probs[prediction.label]);
+/// }
+/// # Ok::<(), stance::model::ModelError>(())
+/// ```
 pub fn load(path: &Path) -> Result<Classifier, ModelError> {
     let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance model").map_err(|e| match e {
         ContainerError::Format(reason) => format_err(path, reason),

@@ -121,6 +121,17 @@ impl TrainOutcome {
 }
 
 /// Trains a classifier as `opts` say.
+///
+/// ```
+/// use stance::train::{train, Quiet, TrainOptions};
+///
+/// // A CSV with columns `sentence` and `verdict`; fixed settings, no selection.
+/// let mut opts = TrainOptions::new(vec!["tests/fixtures/reviews_train.csv".into()], "sentence", "verdict");
+/// opts.features.hash_bits = 12;
+/// let outcome = train(&opts, &Quiet)?;
+/// assert_eq!(outcome.classifier.labels, ["neg", "neu", "pos"]);
+/// # Ok::<(), stance::train::TrainError>(())
+/// ```
 pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
     opts.check()?;
     progress.stage("reading data", None);
