@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let texts = ["Lovely staff and wonderful cakes", "A miserable, noisy evening"];
     let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
     for (text, p) in texts.iter().zip(classifier.predict(&docs, 1)) {
-        println!("{text:40} {} ({:.2})", classifier.labels[p.label], p.probs[p.label]);
+        println!("{text:40} {} ({:.2})", classifier.labels()[p.label], p.probs[p.label]);
     }
     std::fs::remove_file(&path)?;
     Ok(())

@@ -70,7 +70,7 @@ pub fn bench(o: &BenchOptions) -> Result<BenchReport, BatchError> {
             .ok_or_else(|| BatchError::Settings("sentence benchmarks need --model (or use --articles)".into()))?;
         let load = t0.elapsed().as_secs_f64();
         run(&setup("sentences", load), PredictScratch::default, |s, t| {
-            let mut probs = vec![0f32; classifier.labels.len()];
+            let mut probs = vec![0f32; classifier.labels().len()];
             classifier.predict_into(Doc::plain(t), s, &mut probs)
         })
     })

@@ -299,10 +299,10 @@ proptest! {
         queries in prop::collection::vec(prop_oneof![sentence(), text()], 1..8),
     ) {
         let model = train(&rows, kind, features, with_target);
-        prop_assert!(model.labels.len() <= k);
+        prop_assert!(model.labels().len() <= k);
         let bytes = to_bytes(&model);
         let back = from_bytes(Path::new("m"), &bytes).expect("a saved model loads");
-        prop_assert_eq!(&back.labels, &model.labels);
+        prop_assert_eq!(&back.labels(), &model.labels());
         let docs: Vec<Doc<'_>> = queries
             .iter()
             .map(|q| Doc { target: with_target.then_some(TargetRef { name: "Turkey", span: None }), ..Doc::plain(q) })

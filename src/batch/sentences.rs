@@ -25,7 +25,7 @@ impl<'a> SentenceProcessor<'a> {
     /// Classifies with `classifier`, reporting the `top_k` best labels with their
     /// probabilities, and copying each text into its record when `with_text`.
     pub fn new(classifier: &'a Classifier, top_k: usize, with_text: bool) -> Self {
-        let labels = classifier.labels.iter().map(|l| Arc::from(l.as_str())).collect();
+        let labels = classifier.labels().iter().map(|l| Arc::from(l.as_str())).collect();
         Self { classifier, labels, top_k, with_text }
     }
 }

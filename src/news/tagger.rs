@@ -198,7 +198,7 @@ pub struct ArticleTagger {
 
 impl std::fmt::Debug for ArticleTagger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ArticleTagger({:?}, {} labels)", self.gazetteer, self.model.labels.len())
+        write!(f, "ArticleTagger({:?}, {} labels)", self.gazetteer, self.model.labels().len())
     }
 }
 
@@ -211,15 +211,14 @@ impl ArticleTagger {
     /// A tagger from a gazetteer and a stance model whose labels include
     /// `supportive`, `skeptical` and `neutral`.
     pub fn new(gazetteer: Gazetteer, model: Classifier, config: TaggerConfig) -> Result<Self, NewsError> {
-        let find =
-            |name: &str| {
-                model.labels.iter().position(|l| l == name).ok_or_else(|| {
-                    NewsError::Model(format!("needs a {name:?} label; it has {}", model.labels.join(", ")))
-                })
-            };
+        let find = |name: &str| {
+            model.labels().iter().position(|l| l == name).ok_or_else(|| {
+                NewsError::Model(format!("needs a {name:?} label; it has {}", model.labels().join(", ")))
+            })
+        };
         let labels = [find("supportive")?, find("skeptical")?, find("neutral")?];
         let cues =
-            model.featurizer.config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer.pipeline()));
+            model.featurizer().config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer().pipeline()));
         Ok(Self { gazetteer, model, cues, labels, config })
     }
 
@@ -234,7 +233,7 @@ impl ArticleTagger {
         let mut clusters = EventClusters::default();
         let mut last_holder: Option<ActorMention> = None;
         let mut topic: Option<usize> = None;
-        let mut probs = vec![0f32; self.model.labels.len()];
+        let mut probs = vec![0f32; self.model.labels().len()];
         let spans = split_sentences(text).into_iter().flat_map(|span| bounded(text, span.start, span.end));
         for (si, span) in spans.enumerate() {
             // Line breaks and runs of spaces inside a sentence are layout, not text.
@@ -384,7 +383,7 @@ impl ArticleTagger {
     /// The tokens of `s` and their stance-cue hits (empty without a cue lexicon).
     fn cue_hits(&self, s: &str) -> (Vec<Token>, Vec<LexiconHit>) {
         let Some(cues) = &self.cues else { return (Vec::new(), Vec::new()) };
-        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let tokens = self.model.featurizer().pipeline().analyze(s);
         let hits = cues.hits(&tokens);
         (tokens, hits)
     }
@@ -392,7 +391,7 @@ impl ArticleTagger {
     /// The first stance cue after byte `from` in the holder's clause: its class
     /// (flipped when negated, as a `supportive` → index pair) and strength.
     fn holder_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), from: usize) -> Option<(usize, f32)> {
-        let lexicon = self.model.featurizer.config().lexicon.as_ref()?;
+        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
         let hit = hits.iter().find(|h| {
             tokens[h.start].start >= from
                 && !tokens[..h.start]

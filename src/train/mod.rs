@@ -68,9 +68,9 @@ impl TrainOutcome {
             "test": self.test.as_ref().map(SplitReport::from),
             "selection": self.selection,
             "train": {
-                "examples": self.classifier.info.n_train,
-                "labels": self.classifier.labels,
-                "features_seen": self.classifier.featurizer.known_features(),
+                "examples": self.classifier.info().n_train,
+                "labels": self.classifier.labels(),
+                "features_seen": self.classifier.featurizer().known_features(),
             },
         })
     }
@@ -88,14 +88,14 @@ impl TrainOutcome {
         );
         text += &format!(
             "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
-            match c.info.params.kind {
+            match c.info().params.kind {
                 ModelKind::LogReg => "logistic regression",
                 ModelKind::Svm => "linear SVM",
             },
-            c.info.n_train,
-            c.labels.len(),
-            c.labels.join(", "),
-            c.featurizer.known_features(),
+            c.info().n_train,
+            c.labels().len(),
+            c.labels().join(", "),
+            c.featurizer().known_features(),
             self.fit_seconds
         );
         for (name, metrics) in [("dev", &self.dev), ("test", &self.test)] {
@@ -129,7 +129,7 @@ impl TrainOutcome {
 /// let mut opts = TrainOptions::new(vec!["tests/fixtures/reviews_train.csv".into()], "sentence", "verdict");
 /// opts.features.hash_bits = 12;
 /// let outcome = train(&opts, &Quiet)?;
-/// assert_eq!(outcome.classifier.labels, ["neg", "neu", "pos"]);
+/// assert_eq!(outcome.classifier.labels(), ["neg", "neu", "pos"]);
 /// # Ok::<(), stance::train::TrainError>(())
 /// ```
 pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
@@ -173,7 +173,8 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     let dev = splits.dev.as_ref().map(evaluate).transpose()?;
     let test = splits.test.as_ref().map(evaluate).transpose()?;
     let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
-    outcome.classifier.info.metrics_json = outcome.stored_report().to_string();
+    let report = outcome.stored_report().to_string();
+    outcome.classifier.set_metrics_json(report);
     Ok(outcome)
 }
 
@@ -203,7 +204,7 @@ mod tests {
         let fresh = train(&fixed, &Quiet).unwrap();
         assert_eq!(fresh.selection.method, "none");
         let (a, b) = (&selected.classifier, &fresh.classifier);
-        assert_eq!(a.model, b.model, "same weights and biases");
-        assert_eq!(a.featurizer.state(), b.featurizer.state(), "same features and weighting");
+        assert_eq!(a.model(), b.model(), "same weights and biases");
+        assert_eq!(a.featurizer().state(), b.featurizer().state(), "same features and weighting");
     }
 }
