@@ -94,7 +94,7 @@ fn prediction(c: &mut Criterion) {
     g.throughput(Throughput::Elements(texts.len() as u64));
     g.bench_function("sentiment-news one thread", |b| {
         let mut scratch = PredictScratch::default();
-        let mut probs = vec![0f32; model.labels.len()];
+        let mut probs = vec![0f32; model.labels().len()];
         b.iter(|| {
             let mut same = 0;
             for (d, &e) in docs.iter().zip(&expected) {

@@ -1,11 +1,80 @@
 //! A built-in speed benchmark for any model file: warm-up, then throughput on
 //! one thread and on all threads, per-item latency percentiles, and peak memory.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::features::map_chunks;
+use crate::batch::{expand_inputs, ArticleOptions, BatchError, ModelOptions};
+use crate::data::{read_all, Columns, Format};
+use crate::features::{map_chunks, Doc};
+use crate::model::PredictScratch;
+use crate::text::{split_sentences, TextConfig, TextPipeline};
+
+/// What `stance-tag bench` measures.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Data files (`-` for stdin), directories expanded.
+    pub data: Vec<PathBuf>,
+    /// Input format (from each file's extension when `None`).
+    pub input_format: Option<Format>,
+    /// Column (or JSONL key) with the text.
+    pub text_col: String,
+    /// The models: a sentence classifier, or the article tagger's.
+    pub models: ModelOptions,
+    /// Tag articles (each item one) instead of classifying sentences.
+    pub articles: bool,
+    /// Warm-up time.
+    pub warmup: Duration,
+    /// Use at most this many items.
+    pub limit: Option<usize>,
+    /// Threads of the all-threads pass.
+    pub threads: usize,
+}
+
+/// Reads the data, loads the model (timed) and benchmarks it.
+pub fn bench(o: &BenchOptions) -> Result<BenchReport, BatchError> {
+    let inputs = expand_inputs(&o.data).map_err(|e| BatchError::io("listing inputs", e))?;
+    let columns = Columns { text: o.text_col.clone(), ..Columns::default() };
+    let mut texts = Vec::new();
+    for path in &inputs {
+        texts.extend(read_all(path, o.input_format, &columns)?.into_iter().map(|e| e.text.to_string()));
+    }
+    texts.truncate(o.limit.unwrap_or(usize::MAX));
+    if texts.is_empty() {
+        return Err(BatchError::Settings("no benchmark data".into()));
+    }
+    let pipeline = TextPipeline::new(TextConfig::default());
+    let tokens = texts.iter().map(|t| pipeline.analyze(t).len() as u64).sum();
+    let setup = |unit, load_seconds| BenchSetup {
+        unit,
+        texts: &texts,
+        tokens,
+        threads: o.threads,
+        warmup: o.warmup,
+        load_seconds,
+    };
+    let t0 = Instant::now();
+    Ok(if o.articles {
+        let tagger = o.models.tagger(&ArticleOptions::default())?;
+        let load = t0.elapsed().as_secs_f64();
+        let sentences = texts.iter().map(|t| split_sentences(t).len() as u64).sum();
+        let mut r = run(&setup("articles", load), PredictScratch::default, |s, t| tagger.tag(t, s).len());
+        r.sentences = Some(sentences);
+        r
+    } else {
+        let classifier = o
+            .models
+            .classifier()?
+            .ok_or_else(|| BatchError::Settings("sentence benchmarks need --model (or use --articles)".into()))?;
+        let load = t0.elapsed().as_secs_f64();
+        run(&setup("sentences", load), PredictScratch::default, |s, t| {
+            let mut probs = vec![0f32; classifier.labels().len()];
+            classifier.predict_into(Doc::plain(t), s, &mut probs)
+        })
+    })
+}
 
 /// Results of one benchmark.
 #[derive(Debug, Clone, Serialize)]

@@ -6,6 +6,8 @@
 //! articles, [`batch`] streaming large inputs, [`output`] writing records, and
 //! [`benchmark`] measuring speed.
 
+#![warn(missing_docs)]
+
 pub mod batch;
 pub mod benchmark;
 pub mod container;

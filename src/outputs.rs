@@ -7,6 +7,8 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use thiserror::Error;
+
 /// Where an output path leads once symlinks are followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputTarget {
@@ -197,6 +199,52 @@ pub fn check_no_aliases(inputs: &[&Path], outputs: &[&Path]) -> std::io::Result<
                 format!("{} is given as two outputs; give each output its own path", out.display()),
             ));
         }
+    }
+    Ok(())
+}
+
+/// Why the outputs of a run cannot be written.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// An output that cannot be written (a directory, a dangling symlink, a missing or read-only directory).
+    #[error("cannot write {what} {}", path.display())]
+    Unwritable {
+        /// The option naming the output, e.g. `--output`.
+        what: String,
+        /// The output path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output that is an input or another output.
+    #[error(transparent)]
+    Alias(std::io::Error),
+}
+
+/// Checks the outputs before any work: none is an input (by device and inode,
+/// the temporary names of [`write_atomic`] included) or another output, and
+/// each can be written. Each output is `(option, path)`, e.g. `("--output", p)`.
+pub fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
+    let unwritable = |what: &str, path: &Path, source| OutputError::Unwritable {
+        what: what.to_string(),
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut all: Vec<PathBuf> = Vec::new();
+    for &(what, path) in outputs {
+        match resolve_output(path).map_err(|e| unwritable(what, path, e))? {
+            OutputTarget::Regular(p) => {
+                let tmp = temp_path(&p);
+                all.extend([p, tmp]);
+            }
+            OutputTarget::Special(p) => all.push(p),
+        }
+    }
+    let refs: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
+    check_no_aliases(inputs, &refs).map_err(OutputError::Alias)?;
+    for &(what, path) in outputs {
+        check_writable(path).map_err(|e| unwritable(what, path, e))?;
     }
     Ok(())
 }

@@ -17,10 +17,10 @@ fn version_1_fixture_loads_and_predicts_as_when_written() {
     assert_eq!(&bytes[..8], MAGIC);
     assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 1);
     let model = load(Path::new(FIXTURE)).unwrap();
-    assert_eq!(model.labels, ["neg", "neu", "pos"]);
+    assert_eq!(model.labels(), ["neg", "neu", "pos"]);
     let texts = ["Wonderful cakes and lovely staff", "Awful rude staff and stale bread", "The shop opens at nine"];
     let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
-    let labels: Vec<&str> = model.predict(&docs, 1).iter().map(|p| model.labels[p.label].as_str()).collect();
+    let labels: Vec<&str> = model.predict(&docs, 1).iter().map(|p| model.labels()[p.label].as_str()).collect();
     assert_eq!(labels, ["pos", "neg", "neu"]);
 }
 

@@ -10,7 +10,7 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 use proptest::prelude::*;
-use stance::batch::{run, BatchOptions, SentenceClassifier};
+use stance::batch::{run, BatchOptions, SentenceProcessor};
 use stance::data::{Columns, Format, RecordReader};
 use stance::features::{fnv1a64, Doc, FeatureConfig, Featurizer, Scratch, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
@@ -299,10 +299,10 @@ proptest! {
         queries in prop::collection::vec(prop_oneof![sentence(), text()], 1..8),
     ) {
         let model = train(&rows, kind, features, with_target);
-        prop_assert!(model.labels.len() <= k);
+        prop_assert!(model.labels().len() <= k);
         let bytes = to_bytes(&model);
         let back = from_bytes(Path::new("m"), &bytes).expect("a saved model loads");
-        prop_assert_eq!(&back.labels, &model.labels);
+        prop_assert_eq!(&back.labels(), &model.labels());
         let docs: Vec<Doc<'_>> = queries
             .iter()
             .map(|q| Doc { target: with_target.then_some(TargetRef { name: "Turkey", span: None }), ..Doc::plain(q) })
@@ -370,7 +370,7 @@ fn run_batch(paths: &[PathBuf], threads: usize, batch_size: usize) -> Vec<String
         batch_size,
         max_record_bytes: RecordReader::DEFAULT_MAX_BYTES,
     };
-    let processor = SentenceClassifier::new(batch_model(), 2, true);
+    let processor = SentenceProcessor::new(batch_model(), 2, true);
     let mut out = Vec::new();
     {
         let mut sink = JsonlSink::new(Box::new(&mut out));

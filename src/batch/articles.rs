@@ -10,7 +10,7 @@ use crate::model::PredictScratch;
 use crate::news::{ArticleAnalysis, ArticleTagger};
 use std::sync::Arc;
 
-use crate::output::{Field, Record};
+use crate::output::{round_score, Field, Record};
 
 /// Columns of article rows.
 pub const ARTICLE_COLUMNS: [&str; 9] =
@@ -51,9 +51,8 @@ fn code(country: &str) -> Value {
     }
 }
 
-fn round(p: f32) -> f64 {
-    (f64::from(p) * 1000.0).round() / 1000.0
-}
+/// Decimals of confidences, link scores and evidence scores in the output.
+const PLACES: i32 = 3;
 
 impl Processor for ArticleProcessor<'_> {
     type Scratch = PredictScratch;
@@ -112,10 +111,10 @@ impl ArticleProcessor<'_> {
                             ("holder", json!(l.holder_text).into()),
                             ("target", json!(analysis.events[l.event]).into()),
                             ("stance", json!(stance).into()),
-                            ("supportive", json!(round(l.supportive)).into()),
-                            ("skeptical", json!(round(l.skeptical)).into()),
-                            ("neutral", json!(round(l.neutral)).into()),
-                            ("link", json!(round(l.link)).into()),
+                            ("supportive", json!(round_score(l.supportive, PLACES)).into()),
+                            ("skeptical", json!(round_score(l.skeptical, PLACES)).into()),
+                            ("neutral", json!(round_score(l.neutral, PLACES)).into()),
+                            ("link", json!(round_score(l.link, PLACES)).into()),
                             ("text", json!(analysis.sentences[l.sentence]).into()),
                             ("error", Field::NULL),
                         ],
@@ -141,13 +140,13 @@ impl ArticleProcessor<'_> {
                     ),
                     ("event", json!(row.event).into()),
                     ("stance", json!(row.verdict.as_str()).into()),
-                    ("confidence", json!(round(row.confidence)).into()),
+                    ("confidence", json!(round_score(row.confidence, PLACES)).into()),
                     (
                         "evidence",
                         Value::Array(
                             row.evidence
                                 .iter()
-                                .map(|e| json!({"sentence": e.sentence, "score": round(e.score)}))
+                                .map(|e| json!({"sentence": e.sentence, "score": round_score(e.score, PLACES)}))
                                 .collect(),
                         )
                         .into(),

@@ -106,14 +106,14 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
     let mut input: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(|e| err(DataErrorKind::Io(e.to_string())))?)
+        Box::new(std::fs::File::open(path).map_err(|e| err(DataErrorKind::Io(e.into())))?)
     };
     let mut bytes = Vec::new();
     input
         .by_ref()
         .take((limit as u64).saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| err(DataErrorKind::Io(e.to_string())))?;
+        .map_err(|e| err(DataErrorKind::Io(e.into())))?;
     if bytes.len() > limit {
         // Count the rest without keeping it, so the message gives the real size.
         let rest = std::io::copy(&mut input, &mut std::io::sink()).unwrap_or(0);

@@ -6,34 +6,32 @@ use serde_json::{json, Value};
 
 use super::engine::Processor;
 use crate::data::{DataError, Example};
-use crate::features::{Doc, TargetRef};
 use crate::model::{Classifier, PredictScratch};
-use crate::output::{Field, Record};
+use crate::output::{round_score, Field, Record};
 
 /// Output columns of sentence classification, in order.
 pub const SENTENCE_COLUMNS: [&str; 8] = ["source", "line", "id", "label", "score", "top", "text", "error"];
 
 /// Classifies each item with a classifier.
 #[derive(Debug)]
-pub struct SentenceClassifier<'a> {
+pub struct SentenceProcessor<'a> {
     classifier: &'a Classifier,
     labels: Vec<Arc<str>>,
     top_k: usize,
     with_text: bool,
 }
 
-impl<'a> SentenceClassifier<'a> {
+impl<'a> SentenceProcessor<'a> {
     /// Classifies with `classifier`, reporting the `top_k` best labels with their
     /// probabilities, and copying each text into its record when `with_text`.
     pub fn new(classifier: &'a Classifier, top_k: usize, with_text: bool) -> Self {
-        let labels = classifier.labels.iter().map(|l| Arc::from(l.as_str())).collect();
+        let labels = classifier.labels().iter().map(|l| Arc::from(l.as_str())).collect();
         Self { classifier, labels, top_k, with_text }
     }
 }
 
-fn round(p: f32) -> f64 {
-    (f64::from(p) * 10_000.0).round() / 10_000.0
-}
+/// Decimals of class probabilities in the output.
+const PLACES: i32 = 4;
 
 /// The record reporting a bad input item, with every column present.
 pub fn error_record(columns: &[&'static str], error: &DataError) -> Record {
@@ -52,7 +50,7 @@ pub fn error_record(columns: &[&'static str], error: &DataError) -> Record {
     Record { fields }
 }
 
-impl Processor for SentenceClassifier<'_> {
+impl Processor for SentenceProcessor<'_> {
     type Scratch = PredictScratch;
 
     fn scratch(&self) -> PredictScratch {
@@ -67,21 +65,17 @@ impl Processor for SentenceClassifier<'_> {
         _warnings: &mut Vec<String>,
     ) -> Vec<Record> {
         let k = self.labels.len();
-        let doc = Doc {
-            text: &e.text,
-            target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-            holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-        };
+        let doc = e.doc();
         let mut probs = [0f32; 16];
         let probs = if k <= probs.len() { &mut probs[..k] } else { &mut vec![0f32; k][..] };
         let best = self.classifier.predict_into(doc, scratch, probs);
         let top_k = self.top_k.clamp(1, k);
         let top = if top_k == 1 {
-            vec![(Arc::clone(&self.labels[best]), round(probs[best]))]
+            vec![(Arc::clone(&self.labels[best]), round_score(probs[best], PLACES))]
         } else {
             let mut order: Vec<usize> = (0..k).collect();
             order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-            order[..top_k].iter().map(|&i| (Arc::clone(&self.labels[i]), round(probs[i]))).collect()
+            order[..top_k].iter().map(|&i| (Arc::clone(&self.labels[i]), round_score(probs[i], PLACES))).collect()
         };
         vec![Record {
             fields: vec![
@@ -89,7 +83,7 @@ impl Processor for SentenceClassifier<'_> {
                 ("line", json!(e.line).into()),
                 ("id", e.id.as_ref().map_or(Value::Null, |id| json!(id)).into()),
                 ("label", Field::Str(Arc::clone(&self.labels[best]))),
-                ("score", json!(round(probs[best])).into()),
+                ("score", json!(round_score(probs[best], PLACES)).into()),
                 ("top", Field::Ranking(top)),
                 ("text", if self.with_text { json!(&*e.text) } else { Value::Null }.into()),
                 ("error", Field::NULL),

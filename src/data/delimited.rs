@@ -390,7 +390,7 @@ impl DelimitedReader {
             Ok(size) => size,
             Err(e) => {
                 self.done = true;
-                return at(DataError::new(&self.path, DataErrorKind::Io(e.to_string())));
+                return at(DataError::new(&self.path, DataErrorKind::Io(e.into())));
             }
         };
         self.base = input.index.offset;
@@ -417,7 +417,7 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             DataErrorKind::Ragged { expected: expected_len, found: len }
         }
-        csv::ErrorKind::Io(io) => DataErrorKind::Io(io.to_string()),
+        csv::ErrorKind::Io(io) => DataErrorKind::Io(io.into()),
         other => DataErrorKind::Invalid(format!("{other:?}")),
     };
     let err = DataError::new(path, kind);

@@ -2,14 +2,18 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What went wrong with the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum DataErrorKind {
-    /// The file could not be opened or read.
-    Io(String),
+    /// The file could not be opened or read (shared, so error records can be cloned).
+    Io(Arc<std::io::Error>),
     /// A named column is not in the header.
-    MissingColumn { available: Vec<String> },
+    MissingColumn {
+        /// The header's column names.
+        available: Vec<String>,
+    },
     /// A field is absent from a record.
     MissingField,
     /// A field holds invalid UTF-8.
@@ -17,19 +21,34 @@ pub enum DataErrorKind {
     /// The text is empty or only whitespace.
     EmptyText,
     /// A record has a different number of fields than the header.
-    Ragged { expected: u64, found: u64 },
+    Ragged {
+        /// Fields in the header.
+        expected: u64,
+        /// Fields in the record.
+        found: u64,
+    },
     /// A field has the wrong type or shape.
     Invalid(String),
     /// The line is not valid JSON.
     Json(String),
     /// A label not seen in training.
-    UnseenLabel { label: String, known: Vec<String> },
+    UnseenLabel {
+        /// The label.
+        label: String,
+        /// The labels seen in training.
+        known: Vec<String>,
+    },
     /// The record is larger than the configured limit.
-    Oversized { bytes: usize, limit: usize },
+    Oversized {
+        /// The record's size in bytes.
+        bytes: usize,
+        /// The largest size accepted.
+        limit: usize,
+    },
 }
 
 /// An input error with its location.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DataError {
     /// The file (`-` for stdin).
     pub path: PathBuf,
@@ -109,6 +128,13 @@ impl fmt::Display for DataError {
 }
 
 impl std::error::Error for DataError {}
+
+impl DataErrorKind {
+    /// A read error that is a directory given where a file belongs.
+    pub fn is_a_directory() -> Self {
+        Self::Io(Arc::new(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,7 @@
 //! The example type every reader produces, and the column names it reads.
 
+use crate::features::{Doc, TargetRef};
+
 /// What the text is about: a named target, optionally located in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -24,6 +26,24 @@ pub struct Example {
     pub id: Option<String>,
     /// 1-based line where the record starts.
     pub line: u64,
+}
+
+impl Target {
+    /// The target as the feature stage sees it.
+    pub fn target_ref(&self) -> TargetRef<'_> {
+        TargetRef { name: &self.name, span: self.span }
+    }
+}
+
+impl Example {
+    /// The example as a document for the feature stage: text, target and holder.
+    pub fn doc(&self) -> Doc<'_> {
+        Doc {
+            text: &self.text,
+            target: self.target.as_ref().map(Target::target_ref),
+            holder: self.holder.as_ref().map(Target::target_ref),
+        }
+    }
 }
 
 /// Which columns (CSV/TSV header names, or JSONL keys) hold what.

@@ -178,7 +178,7 @@ impl JsonlReader {
             let len = match read_line_limited(&mut self.input, &mut self.buf, self.max_bytes) {
                 Ok(None) => return None,
                 Ok(Some(len)) => len,
-                Err(e) => return Some(Err(self.err(DataErrorKind::Io(e.to_string())))),
+                Err(e) => return Some(Err(self.err(DataErrorKind::Io(e.into())))),
             };
             if len > self.max_bytes {
                 return Some(Err(self.err(DataErrorKind::Oversized { bytes: len, limit: self.max_bytes })));

@@ -10,7 +10,7 @@ use super::example::{Columns, Example};
 use super::jsonl::{read_line_limited, JsonlReader};
 
 /// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Comma-separated with a header row.
     Csv,
@@ -19,6 +19,7 @@ pub enum Format {
     /// One JSON object per line.
     Jsonl,
     /// One text per line, no labels.
+    #[value(alias = "txt")]
     Lines,
 }
 
@@ -30,17 +31,6 @@ impl Format {
             Some("tsv" | "tab") => Self::Tsv,
             Some("jsonl" | "ndjson") => Self::Jsonl,
             _ => Self::Lines,
-        }
-    }
-
-    /// Parses `csv`, `tsv`, `jsonl` or `lines`.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "csv" => Some(Self::Csv),
-            "tsv" => Some(Self::Tsv),
-            "jsonl" => Some(Self::Jsonl),
-            "lines" | "txt" => Some(Self::Lines),
-            _ => None,
         }
     }
 }
@@ -99,9 +89,9 @@ impl RecordReader {
         let input: Box<dyn Read + Send> = if path == Path::new("-") {
             Box::new(std::io::stdin())
         } else {
-            let file = File::open(path).map_err(|e| DataError::new(path, DataErrorKind::Io(e.to_string())))?;
+            let file = File::open(path).map_err(|e| DataError::new(path, DataErrorKind::Io(e.into())))?;
             if file.metadata().is_ok_and(|m| m.is_dir()) {
-                return Err(DataError::new(path, DataErrorKind::Io("is a directory".into())));
+                return Err(DataError::new(path, DataErrorKind::is_a_directory()));
             }
             Box::new(file)
         };
@@ -117,7 +107,7 @@ impl RecordReader {
         max_bytes: usize,
     ) -> Result<Self, DataError> {
         let mut buffered = Box::new(BufReader::with_capacity(1 << 16, input));
-        let start = buffered.fill_buf().map_err(|e| DataError::new(path, DataErrorKind::Io(e.to_string())))?;
+        let start = buffered.fill_buf().map_err(|e| DataError::new(path, DataErrorKind::Io(e.into())))?;
         if let Some(problem) = sniff_encoding(start) {
             return Err(DataError::new(path, DataErrorKind::Invalid(problem)).at_line(1));
         }
@@ -151,7 +141,7 @@ impl Iterator for RecordReader {
                 let len = match read_line_limited(input, buf, self.max_bytes) {
                     Ok(None) => return None,
                     Ok(Some(len)) => len,
-                    Err(e) => return err(DataErrorKind::Io(e.to_string())),
+                    Err(e) => return err(DataErrorKind::Io(e.into())),
                 };
                 if len > self.max_bytes {
                     return err(DataErrorKind::Oversized { bytes: len, limit: self.max_bytes });
@@ -284,7 +274,7 @@ mod tests {
         let mut data = vec![b'x'; 5000];
         data.extend_from_slice(b"\nok\n");
         let got = read(&data, Format::Lines, &cols("text", None));
-        assert_eq!(got[0].as_ref().unwrap_err().kind, DataErrorKind::Oversized { bytes: 5000, limit: 1000 });
+        assert!(matches!(got[0].as_ref().unwrap_err().kind, DataErrorKind::Oversized { bytes: 5000, limit: 1000 }));
         assert_eq!(&*got[1].as_ref().unwrap().text, "ok");
     }
 }

@@ -82,11 +82,88 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
+/// Why metrics cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetricsError {
+    /// An F_avg label the data does not have.
+    #[error("F_avg label {label:?} is not a label of the data (labels: {labels})")]
+    FavgLabel {
+        /// The label asked for.
+        label: String,
+        /// The data's labels, comma-separated.
+        labels: String,
+    },
+}
+
+/// A metric that model selection can maximise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Accuracy.
+    Accuracy,
+    /// Macro-averaged F1.
+    MacroF1,
+    /// Macro-averaged recall.
+    MacroRecall,
+    /// Support-weighted F1.
+    WeightedF1,
+    /// F_avg: mean F1 over the chosen labels (e.g. favor and against).
+    Favg,
+}
+
+impl Metric {
+    /// Every metric, in the order their names are listed.
+    pub const ALL: [Metric; 5] = [Self::Accuracy, Self::MacroF1, Self::MacroRecall, Self::WeightedF1, Self::Favg];
+
+    /// The metric's name, as in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Accuracy => "accuracy",
+            Self::MacroF1 => "macro_f1",
+            Self::MacroRecall => "macro_recall",
+            Self::WeightedF1 => "weighted_f1",
+            Self::Favg => "favg",
+        }
+    }
+}
+
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown selection metric {s:?}: use {}", names.join(", "))
+        })
+    }
+}
+
+impl clap::ValueEnum for Metric {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl Metrics {
     /// Computes every metric. Averages run over the labels that occur in the
     /// truth or the predictions (as scikit-learn does). `favg_labels` must be
     /// label names in the matrix.
-    pub fn from_confusion(confusion: ConfusionMatrix, favg_labels: &[String]) -> Result<Self, String> {
+    pub fn from_confusion(confusion: ConfusionMatrix, favg_labels: &[String]) -> Result<Self, MetricsError> {
         let k = confusion.labels.len();
         let m = &confusion.matrix;
         let n = confusion.total();
@@ -120,8 +197,9 @@ impl Metrics {
         } else {
             let mut sum = 0.0;
             for name in favg_labels {
-                let i = confusion.labels.iter().position(|l| l == name).ok_or_else(|| {
-                    format!("F_avg label {name:?} is not a label of the data (labels: {})", confusion.labels.join(", "))
+                let i = confusion.labels.iter().position(|l| l == name).ok_or_else(|| MetricsError::FavgLabel {
+                    label: name.clone(),
+                    labels: confusion.labels.join(", "),
                 })?;
                 sum += per[i].0.f1;
             }
@@ -144,19 +222,23 @@ impl Metrics {
     }
 
     /// Computes metrics for label indices.
-    pub fn compute(labels: &[String], truth: &[usize], predicted: &[usize], favg: &[String]) -> Result<Self, String> {
+    pub fn compute(
+        labels: &[String],
+        truth: &[usize],
+        predicted: &[usize],
+        favg: &[String],
+    ) -> Result<Self, MetricsError> {
         Self::from_confusion(ConfusionMatrix::new(labels, truth, predicted), favg)
     }
 
-    /// A named metric: `accuracy`, `macro_f1`, `macro_recall`, `weighted_f1` or `favg`.
-    pub fn get(&self, name: &str) -> Option<f64> {
-        match name {
-            "accuracy" => Some(self.accuracy),
-            "macro_f1" => Some(self.macro_f1),
-            "macro_recall" => Some(self.macro_recall),
-            "weighted_f1" => Some(self.weighted_f1),
-            "favg" => self.favg,
-            _ => None,
+    /// The value of `metric` (`None` for F_avg without its labels).
+    pub fn get(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::Accuracy => Some(self.accuracy),
+            Metric::MacroF1 => Some(self.macro_f1),
+            Metric::MacroRecall => Some(self.macro_recall),
+            Metric::WeightedF1 => Some(self.weighted_f1),
+            Metric::Favg => self.favg,
         }
     }
 }
@@ -193,7 +275,8 @@ mod tests {
         let wf1 = (4.0 * 4.0 / 7.0 + 3.0 * 4.0 / 7.0 + 3.0 * 2.0 / 3.0) / 10.0;
         assert!((m.weighted_f1 - wf1).abs() < 1e-12);
         assert_eq!(m.confusion.matrix[0], [2, 1, 1]);
-        assert_eq!(m.get("favg"), m.favg);
+        assert_eq!(m.get(Metric::Favg), m.favg);
+        assert_eq!("macro_recall".parse::<Metric>().map(|m| m.to_string()).as_deref(), Ok("macro_recall"));
     }
 
     #[test]
@@ -214,7 +297,7 @@ mod tests {
         let m = Metrics::compute(&labels(), &[0, 0], &[0, 0], &[]).unwrap();
         assert_eq!(m.per_label["favor"].precision, 0.0);
         assert_eq!(m.macro_f1, 1.0, "labels absent from truth and predictions are not averaged");
-        let err = Metrics::compute(&labels(), &[0], &[0], &["pro".to_string()]).unwrap_err();
+        let err = Metrics::compute(&labels(), &[0], &[0], &["pro".to_string()]).unwrap_err().to_string();
         assert!(err.contains("\"pro\""), "{err}");
     }
 }

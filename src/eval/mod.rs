@@ -5,5 +5,5 @@
 mod metrics;
 mod report;
 
-pub use metrics::{ConfusionMatrix, LabelMetrics, Metrics};
+pub use metrics::{ConfusionMatrix, LabelMetrics, Metric, Metrics, MetricsError};
 pub use report::{format_table, SplitReport};

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, LexiconError};
 
 /// How a target (the "toward what" of stance) shapes the features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetMode {
     /// Ignore targets.
@@ -67,8 +67,18 @@ impl Default for FeatureConfig {
     }
 }
 
+/// Parses character n-gram orders `MIN-MAX` (or one order `N`), or `none`.
+pub fn parse_char_ngrams(s: &str) -> Result<Option<(usize, usize)>, String> {
+    if s == "none" {
+        return Ok(None);
+    }
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let bad = |_| format!("expected MIN-MAX, got {s:?}");
+    Ok(Some((a.parse().map_err(bad)?, b.parse().map_err(bad)?)))
+}
+
 /// An invalid feature setting.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Debug, Error)]
 pub enum FeatureError {
     /// Hash bits outside 8..=26.
     #[error("hash_bits must be in 8..=26, got {0}")]
@@ -85,9 +95,12 @@ pub enum FeatureError {
     /// Context window too large.
     #[error("context window must be at most 10, got {0}")]
     ContextWindow(usize),
-    /// An invalid lexicon.
+    /// A stored featurizer state that breaks an invariant.
+    #[error("{0}")]
+    State(&'static str),
+    /// An invalid lexicon (in the message, not chained, so it is printed once).
     #[error("lexicon: {0}")]
-    Lexicon(String),
+    Lexicon(LexiconError),
 }
 
 impl FeatureConfig {
@@ -134,12 +147,12 @@ mod tests {
     #[test]
     fn rejects_bad_settings() {
         let ok = FeatureConfig::default();
-        assert_eq!(ok.check(), Ok(()));
-        assert_eq!(FeatureConfig { hash_bits: 40, ..ok.clone() }.check(), Err(FeatureError::HashBits(40)));
-        assert_eq!(
+        assert!(ok.check().is_ok());
+        assert!(matches!(FeatureConfig { hash_bits: 40, ..ok.clone() }.check(), Err(FeatureError::HashBits(40))));
+        assert!(matches!(
             FeatureConfig { char_ngrams: Some((4, 2)), ..ok.clone() }.check(),
             Err(FeatureError::CharNgrams(4, 2))
-        );
-        assert_eq!(FeatureConfig { word_ngrams: 0, char_ngrams: None, ..ok }.check(), Err(FeatureError::Empty));
+        ));
+        assert!(matches!(FeatureConfig { word_ngrams: 0, char_ngrams: None, ..ok }.check(), Err(FeatureError::Empty)));
     }
 }

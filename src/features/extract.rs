@@ -1,8 +1,8 @@
 //! Raw feature extraction: tokens → hashed word n-grams, character n-grams,
 //! target context and conjunctions → sorted `(index, count)` pairs.
 
-use super::config::{FeatureConfig, TargetMode};
-use super::featurizer::Doc;
+use super::config::TargetMode;
+use super::target::Doc;
 use super::words::{WordCache, WordStages};
 use crate::hash::{combine, fnv1a64, fnv1a64_step, mix64};
 use crate::text::{NegationMarker, Normalizer, Token, TokenKind};
@@ -69,8 +69,6 @@ fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
 /// Extracts raw counts for one document into `out` (sorted by index), and its
 /// extra (lexicon) features into `s.extra`.
 pub(crate) fn raw_counts(
-    config: &FeatureConfig,
-    mode: TargetMode,
     stages: &WordStages<'_>,
     doc: &Doc<'_>,
     s: &mut Scratch,
@@ -78,6 +76,7 @@ pub(crate) fn raw_counts(
     on_indices: impl Fn(&mut Vec<u32>),
 ) {
     let (text, target) = (doc.text, doc.target);
+    let (config, mode) = (stages.config, stages.config.target);
     analyze(stages, text, s);
     let pipeline = stages.pipeline;
     let masking = mode == TargetMode::Mask;
@@ -192,7 +191,7 @@ pub(crate) fn raw_counts(
     if let Some(m) = stages.lexicon {
         let info = &s.word_info;
         // Word texts are not kept stemmed: a phrase's tokens are recognised by their hashes.
-        let is = |i: usize, term: &str| info[i].1 == fnv1a64(stages.seed, term.as_bytes());
+        let is = |i: usize, term: &str| info[i].1 == fnv1a64(seed, term.as_bytes());
         m.features(&s.tokens, |i| info[i].2, is, config.hash_dim() as u32, &mut s.extra);
     }
 }
@@ -289,22 +288,15 @@ fn char_ngrams(seed: u64, word: &str, lo: usize, hi: usize, bounds: &mut Vec<usi
 mod tests {
     use super::*;
     use crate::features::words::next_id;
-    use crate::features::TargetRef;
+    use crate::features::{FeatureConfig, TargetRef};
     use crate::text::{TextConfig, TextPipeline};
 
     fn count(config: &FeatureConfig, mode: TargetMode, text: &str, target: Option<TargetRef<'_>>) -> Vec<(u32, f32)> {
         let pipeline = TextPipeline::new(TextConfig::default());
-        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
+        let config = FeatureConfig { target: mode, ..config.clone() };
+        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, config: &config };
         let mut out = Vec::new();
-        raw_counts(
-            config,
-            mode,
-            &stages,
-            &Doc { text, target, holder: None },
-            &mut Scratch::default(),
-            &mut out,
-            |_| {},
-        );
+        raw_counts(&stages, &Doc { text, target, holder: None }, &mut Scratch::default(), &mut out, |_| {});
         out
     }
 
@@ -314,7 +306,8 @@ mod tests {
         let lexicon =
             crate::features::Lexicon::parse_tsv("l", "love\tpos\t1\ncast doubt on\tneg\t1\n:)\tpos\t1\n").unwrap();
         let matcher = crate::features::LexiconMatcher::new(&lexicon, &pipeline);
-        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: Some(&matcher), seed: 7 };
+        let config = FeatureConfig { hash_seed: 7, ..FeatureConfig::default() };
+        let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: Some(&matcher), config: &config };
         let mut s = Scratch::default();
         let text = "They LOVED it :) but didn't love the plan; Ankara cast doubts on it. #Great @bob https://x.y";
         for _ in 0..2 {
@@ -352,7 +345,8 @@ mod tests {
 
     #[test]
     fn holder_and_target_are_both_masked() {
-        let config = FeatureConfig { char_ngrams: None, word_ngrams: 1, ..FeatureConfig::default() };
+        let config =
+            FeatureConfig { char_ngrams: None, word_ngrams: 1, target: TargetMode::Mask, ..FeatureConfig::default() };
         let pipeline = TextPipeline::new(TextConfig::default());
         let run = |text: &str, holder: &str, target: &str| {
             let doc = Doc {
@@ -361,8 +355,8 @@ mod tests {
                 holder: Some(TargetRef { name: holder, span: None }),
             };
             let mut out = Vec::new();
-            let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed: config.hash_seed };
-            raw_counts(&config, TargetMode::Mask, &stages, &doc, &mut Scratch::default(), &mut out, |_| {});
+            let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, config: &config };
+            raw_counts(&stages, &doc, &mut Scratch::default(), &mut out, |_| {});
             out
         };
         let a = run("Russia praised the truce", "Russia", "the truce");

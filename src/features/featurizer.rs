@@ -8,28 +8,10 @@ use super::extract::{raw_counts, Scratch};
 use super::lexicon::LexiconMatcher;
 use super::parallel::map_chunks;
 use super::sparse::{SparseBuilder, SparseRecords};
-use super::target::TargetRef;
+use super::target::Doc;
 use super::weighting::Weights;
 use super::words::{next_id, WordStages};
 use crate::text::{TextConfig, TextPipeline};
-
-/// One document to featurise.
-#[derive(Debug, Clone, Copy)]
-pub struct Doc<'a> {
-    /// The text.
-    pub text: &'a str,
-    /// The target, for target-aware features.
-    pub target: Option<TargetRef<'a>>,
-    /// The stance holder, masked like the target when given.
-    pub holder: Option<TargetRef<'a>>,
-}
-
-impl<'a> Doc<'a> {
-    /// A document without target or holder.
-    pub fn plain(text: &'a str) -> Self {
-        Self { text, target: None, holder: None }
-    }
-}
 
 /// Text and feature stages with their fitted weights.
 #[derive(Debug)]
@@ -104,14 +86,14 @@ impl Featurizer {
         let pipeline = TextPipeline::new(text);
         let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
         let id = next_id();
-        let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), seed: config.hash_seed };
+        let stages = WordStages { id, pipeline: &pipeline, lexicon: lexicon.as_ref(), config: &config };
         // One part per thread, each extracted into flat buffers rather than a vector per document.
         let parts: Vec<&[Doc<'_>]> = docs.chunks(docs.len().div_ceil(threads.max(1)).max(1)).collect();
         let raw = map_chunks(&parts, threads, Scratch::default, |s, part| {
             let mut rows = RawRows::default();
             let mut counts = Vec::new();
             for d in *part {
-                raw_counts(&config, config.target, &stages, d, s, &mut counts, |_| {});
+                raw_counts(&stages, d, s, &mut counts, |_| {});
                 rows.push(&counts, s.extra());
             }
             rows
@@ -179,13 +161,9 @@ impl Featurizer {
         counts: &mut Vec<(u32, f32)>,
         on_indices: impl Fn(&mut Vec<u32>),
     ) {
-        let stages = WordStages {
-            id: self.id,
-            pipeline: &self.pipeline,
-            lexicon: self.lexicon.as_ref(),
-            seed: self.config.hash_seed,
-        };
-        raw_counts(&self.config, self.config.target, &stages, &doc, scratch, counts, on_indices);
+        let stages =
+            WordStages { id: self.id, pipeline: &self.pipeline, lexicon: self.lexicon.as_ref(), config: &self.config };
+        raw_counts(&stages, &doc, scratch, counts, on_indices);
     }
 
     /// The fitted feature weights.
@@ -217,21 +195,22 @@ impl Featurizer {
     }
 
     /// Rebuilds a featurizer from its state, checking every invariant.
-    pub fn from_state(state: FeaturizerState) -> Result<Self, String> {
+    pub fn from_state(state: FeaturizerState) -> Result<Self, FeatureError> {
         let FeaturizerState { text, features, known, idf, nb } = state;
-        features.check().map_err(|e| e.to_string())?;
+        features.check()?;
+        let bad = |what| Err(FeatureError::State(what));
         if features.target == TargetMode::Auto {
-            return Err("unresolved target mode".into());
+            return bad("unresolved target mode");
         }
         let dim = features.dim();
         if idf.len() != known.len() || nb.as_ref().is_some_and(|nb| nb.len() != known.len()) {
-            return Err("feature weight lengths disagree".into());
+            return bad("feature weight lengths disagree");
         }
         if known.windows(2).any(|w| w[0] >= w[1]) || known.last().is_some_and(|&i| i as usize >= dim) {
-            return Err("feature indices are not sorted or exceed the feature space".into());
+            return bad("feature indices are not sorted or exceed the feature space");
         }
         if idf.iter().chain(nb.iter().flatten()).any(|v| !v.is_finite()) || idf.iter().any(|&v| v <= 0.0) {
-            return Err("feature weights are not finite and positive".into());
+            return bad("feature weights are not finite and positive");
         }
         let spread = |v: &[f32]| {
             let mut dense = vec![0f32; dim];
@@ -266,6 +245,7 @@ fn resolve_target_mode(mode: TargetMode, docs: &[Doc<'_>]) -> TargetMode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::TargetRef;
 
     fn docs<'a>(texts: &[&'a str], target: Option<&'a str>) -> Vec<Doc<'a>> {
         texts

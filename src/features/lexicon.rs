@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::text::{TextPipeline, Token, WordHasher};
 
@@ -14,6 +15,44 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// Features per lexicon class.
 pub const FEATURES_PER_CLASS: usize = 4;
+
+/// Why a lexicon cannot be read or used.
+#[derive(Debug, Error)]
+pub enum LexiconError {
+    /// The lexicon file cannot be read.
+    #[error("reading {path}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A malformed row of a lexicon file.
+    #[error("{name}:{line}: {reason}")]
+    Row {
+        /// The lexicon's name (its file).
+        name: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Not 1 to 32 classes.
+    #[error("a lexicon needs 1 to 32 classes, found {0}")]
+    Classes(usize),
+    /// An entry with an unknown class or a strength outside (0, 1].
+    #[error("invalid lexicon entry {0:?}")]
+    Entry(String),
+    /// An inconsistent lexicon read from `name`.
+    #[error("{name}: {reason}")]
+    Invalid {
+        /// The lexicon's name (its file).
+        name: String,
+        /// What is wrong (in the message, not chained, so it is printed once).
+        reason: Box<LexiconError>,
+    },
+}
 
 /// One lexicon term.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,11 +79,12 @@ impl Lexicon {
     /// the class (`polarity`, `class` or `stance`) and the strength (`strength` or
     /// `weight`); without one they are the first three columns. `#` lines are
     /// comments. `name` labels errors.
-    pub fn parse_tsv(name: &str, text: &str) -> Result<Self, String> {
+    pub fn parse_tsv(name: &str, text: &str) -> Result<Self, LexiconError> {
         let mut classes: Vec<String> = Vec::new();
         let mut entries = Vec::new();
         let mut cols = [0usize, 1, 2];
         let mut first = true;
+        let row = |i: usize, reason: String| LexiconError::Row { name: name.to_string(), line: i + 1, reason };
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -58,18 +98,14 @@ impl Lexicon {
                     let strength = find(&["strength", "weight"]);
                     match (class, strength) {
                         (Some(c), Some(s)) => cols = [term, c, s],
-                        _ => return Err(format!("{name}:{}: header needs class and strength columns", i + 1)),
+                        _ => return Err(row(i, "header needs class and strength columns".into())),
                     }
                     continue;
                 }
             }
-            let at = |field: &str, msg: String| format!("{name}:{}: field `{field}`: {msg}", i + 1);
+            let at = |field: &str, msg: String| row(i, format!("field `{field}`: {msg}"));
             if fields.len() <= cols.into_iter().max().unwrap_or(2) {
-                return Err(format!(
-                    "{name}:{}: expected at least 3 tab-separated fields, found {}",
-                    i + 1,
-                    fields.len()
-                ));
+                return Err(row(i, format!("expected at least 3 tab-separated fields, found {}", fields.len())));
             }
             let term = fields[cols[0]];
             if term.is_empty() {
@@ -91,18 +127,25 @@ impl Lexicon {
             entries.push(LexiconEntry { term: term.to_string(), class: idx as u16, strength });
         }
         let lexicon = Self { classes, entries };
-        lexicon.check().map_err(|e| format!("{name}: {e}"))?;
+        lexicon.check().map_err(|e| LexiconError::Invalid { name: name.to_string(), reason: Box::new(e) })?;
         Ok(lexicon)
     }
 
+    /// Reads a TSV lexicon file (see [`Lexicon::parse_tsv`]).
+    pub fn read_tsv(path: &std::path::Path) -> Result<Self, LexiconError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io { path: name.clone(), source })?;
+        Self::parse_tsv(&name, &text)
+    }
+
     /// Checks internal consistency.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), LexiconError> {
         if self.classes.is_empty() || self.classes.len() > 32 {
-            return Err(format!("a lexicon needs 1 to 32 classes, found {}", self.classes.len()));
+            return Err(LexiconError::Classes(self.classes.len()));
         }
         for e in &self.entries {
             if usize::from(e.class) >= self.classes.len() || !(e.strength > 0.0 && e.strength <= 1.0) {
-                return Err(format!("invalid lexicon entry {:?}", e.term));
+                return Err(LexiconError::Entry(e.term.clone()));
             }
         }
         Ok(())
@@ -315,9 +358,9 @@ mod tests {
 
     #[test]
     fn bad_rows_name_the_line_and_field() {
-        let err = Lexicon::parse_tsv("lex.tsv", "term\tpolarity\tstrength\ngood\tpos\tx\n").unwrap_err();
+        let err = Lexicon::parse_tsv("lex.tsv", "term\tpolarity\tstrength\ngood\tpos\tx\n").unwrap_err().to_string();
         assert_eq!(err, "lex.tsv:2: field `strength`: not a number: \"x\"");
-        let err = Lexicon::parse_tsv("lex.tsv", "good\tpos\n").unwrap_err();
+        let err = Lexicon::parse_tsv("lex.tsv", "good\tpos\n").unwrap_err().to_string();
         assert!(err.contains("lex.tsv:1: expected at least 3"), "{err}");
     }
 }

@@ -14,11 +14,11 @@ mod words;
 
 pub use crate::hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
 pub(crate) use crate::prefetch::{prefetch_l1, prefetch_l2};
-pub use config::{FeatureConfig, FeatureError, TargetMode};
+pub use config::{parse_char_ngrams, FeatureConfig, FeatureError, TargetMode};
 pub use extract::Scratch;
-pub use featurizer::{Doc, Featurizer, FeaturizerState};
-pub use lexicon::{Lexicon, LexiconEntry, LexiconHit, LexiconMatcher};
+pub use featurizer::{Featurizer, FeaturizerState};
+pub use lexicon::{Lexicon, LexiconEntry, LexiconError, LexiconHit, LexiconMatcher};
 pub use parallel::{map_chunks, with_pool, Pool};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
-pub use target::TargetRef;
+pub use target::{Doc, TargetRef};
 pub use weighting::Weights;

@@ -1,4 +1,23 @@
-//! Locating a target in its text for target-aware features.
+//! Documents as the feature stage sees them, and locating a target in its
+//! text for target-aware features.
+
+/// One document to featurise.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The target, for target-aware features.
+    pub target: Option<TargetRef<'a>>,
+    /// The stance holder, masked like the target when given.
+    pub holder: Option<TargetRef<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    /// A document without target or holder.
+    pub fn plain(text: &'a str) -> Self {
+        Self { text, target: None, holder: None }
+    }
+}
 
 /// A target as the feature stage sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

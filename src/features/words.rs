@@ -7,6 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::config::FeatureConfig;
 use super::lexicon::LexiconMatcher;
 use crate::hash::fnv1a64;
 use crate::prefetch::prefetch_l1;
@@ -93,14 +94,14 @@ pub(crate) struct WordStages<'a> {
     pub pipeline: &'a TextPipeline,
     /// The lexicon, if the features use one.
     pub lexicon: Option<&'a LexiconMatcher>,
-    /// The feature hash seed.
-    pub seed: u64,
+    /// The feature settings (their hash seed names words).
+    pub config: &'a FeatureConfig,
 }
 
 impl WordStages<'_> {
     /// Hash and lexicon entry of a token the cache does not hold (any kind).
     pub fn plain(&self, text: &str) -> (u64, Option<u32>) {
-        (fnv1a64(self.seed, text.as_bytes()), self.lexicon.and_then(|m| m.lookup(text)))
+        (fnv1a64(self.config.hash_seed, text.as_bytes()), self.lexicon.and_then(|m| m.lookup(text)))
     }
 
     /// Stems `word` in place and returns whether it opens a negation scope, its
@@ -299,8 +300,9 @@ mod tests {
             .chain(["not".into(), "Internationalizations".into(), "NOT".into()])
             .collect();
         let mut cache = WordCache::default();
-        for seed in [1, 2] {
-            let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, seed };
+        for hash_seed in [1, 2] {
+            let config = FeatureConfig { hash_seed, ..FeatureConfig::default() };
+            let stages = WordStages { id: next_id(), pipeline: &pipeline, lexicon: None, config: &config };
             for round in 0..2 {
                 // Every 7th word again soon after, so both hits and misses are checked.
                 for (i, w) in words.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! A trained classifier: the fitted featurizer, the label names and the linear
 //! model, predicting labels and probabilities for raw texts.
 
-use ndarray::{Array1, Array2};
+use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
 use std::sync::OnceLock;
@@ -38,18 +38,14 @@ pub struct Prediction {
 /// Featurizer, labels and weights: everything needed to classify text.
 ///
 /// The first prediction builds a table that interleaves the feature weighting
-/// with the class weights (see `table`); change `featurizer` or `model` only
-/// before predicting.
+/// with the class weights (see `table`); the parts are read-only behind
+/// methods, so the table cannot go stale.
 #[derive(Debug)]
 pub struct Classifier {
-    /// Text and feature stages, with fitted weights.
-    pub featurizer: Featurizer,
-    /// Label names, by class index.
-    pub labels: Vec<String>,
-    /// The linear model.
-    pub model: LinearModel,
-    /// Provenance.
-    pub info: ModelInfo,
+    featurizer: Featurizer,
+    labels: Vec<String>,
+    model: LinearModel,
+    info: ModelInfo,
     table: OnceLock<Option<PredictTable>>,
 }
 
@@ -65,6 +61,36 @@ impl Classifier {
     /// A classifier from its parts.
     pub fn new(featurizer: Featurizer, labels: Vec<String>, model: LinearModel, info: ModelInfo) -> Self {
         Self { featurizer, labels, model, info, table: OnceLock::new() }
+    }
+
+    /// Text and feature stages, with fitted weights.
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
+    }
+
+    /// Label names, by class index.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The linear model.
+    pub fn model(&self) -> &LinearModel {
+        &self.model
+    }
+
+    /// Provenance.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// The parts, to build another classifier from.
+    pub fn into_parts(self) -> (Featurizer, Vec<String>, LinearModel, ModelInfo) {
+        (self.featurizer, self.labels, self.model, self.info)
+    }
+
+    /// Stores the selection and evaluation report (JSON) with the model.
+    pub fn set_metrics_json(&mut self, json: String) {
+        self.info.metrics_json = json;
     }
 
     /// Classifies one document, writing per-label probabilities into `probs`.
@@ -97,15 +123,5 @@ impl Classifier {
     /// Predicted label indices, as linfa-style targets.
     pub fn predict_labels(&self, docs: &[Doc<'_>], threads: usize) -> Array1<usize> {
         self.predict(docs, threads).into_iter().map(|p| p.label).collect()
-    }
-
-    /// Probabilities, one row per document.
-    pub fn predict_probabilities(&self, docs: &[Doc<'_>], threads: usize) -> Array2<f32> {
-        let preds = self.predict(docs, threads);
-        let mut out = Array2::zeros((preds.len(), self.labels.len()));
-        for (i, p) in preds.iter().enumerate() {
-            out.row_mut(i).assign(&ndarray::ArrayView1::from(&p.probs[..]));
-        }
-        out
     }
 }

@@ -50,22 +50,22 @@ fn io_err(path: &Path, source: std::io::Error) -> ModelError {
 /// Checks that `model`'s weights and bias match its labels and features, as
 /// [`from_bytes`] will require.
 pub fn check(model: &Classifier) -> Result<(), String> {
-    let k = model.labels.len();
-    let w = &model.model.weights;
+    let k = model.labels().len();
+    let w = &model.model().weights;
     if k < 2 {
         return Err(format!("the classifier has {k} labels; at least 2 are needed"));
     }
-    if w.ncols() != k || model.model.bias.len() != k {
+    if w.ncols() != k || model.model().bias.len() != k {
         return Err(format!(
             "the classifier has {k} labels but {} weight columns and {} biases",
             w.ncols(),
-            model.model.bias.len()
+            model.model().bias.len()
         ));
     }
-    if let Some(&j) = model.featurizer.state().known.iter().find(|&&j| j as usize >= w.nrows()) {
+    if let Some(&j) = model.featurizer().state().known.iter().find(|&&j| j as usize >= w.nrows()) {
         return Err(format!("known feature {j} is past the {} weight rows", w.nrows()));
     }
-    if w.iter().chain(model.model.bias.iter()).any(|v| !v.is_finite()) {
+    if w.iter().chain(model.model().bias.iter()).any(|v| !v.is_finite()) {
         return Err("the classifier's weights are not finite".into());
     }
     Ok(())
@@ -75,17 +75,17 @@ pub fn check(model: &Classifier) -> Result<(), String> {
 /// weights do not match its labels gives bytes that [`from_bytes`] refuses
 /// (use [`check`] or [`save`] to be told instead).
 pub fn to_bytes(model: &Classifier) -> Vec<u8> {
-    let state = model.featurizer.state();
-    let w = &model.model.weights;
+    let state = model.featurizer().state();
+    let w = &model.model().weights;
     let weights =
         state.known.iter().filter(|&&j| (j as usize) < w.nrows()).flat_map(|&j| w.row(j as usize).to_vec()).collect();
     let payload = Payload {
-        info: model.info.clone(),
+        info: model.info().clone(),
         featurizer: state,
-        labels: model.labels.clone(),
-        kind: model.model.kind,
+        labels: model.labels().to_vec(),
+        kind: model.model().kind,
         weights,
-        bias: model.model.bias.to_vec(),
+        bias: model.model().bias.to_vec(),
     };
     let body = postcard::to_stdvec(&payload).expect("in-memory serialisation cannot fail");
     container::frame(MAGIC, FORMAT_VERSION, &body)
@@ -122,7 +122,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
             format!("model needs {dim} × {k} weights, more than this build allows ({MAX_WEIGHTS})"),
         ));
     }
-    let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e))?;
+    let featurizer = Featurizer::from_state(p.featurizer).map_err(|e| format_err(path, e.to_string()))?;
     let mut dense = vec![0f32; featurizer.dim() * k];
     for (r, &j) in known.iter().enumerate() {
         dense[j as usize * k..j as usize * k + k].copy_from_slice(&p.weights[r * k..r * k + k]);
@@ -133,6 +133,18 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
 }
 
 /// Loads and validates a model file.
+///
+/// ```
+/// use stance::features::Doc;
+/// use stance::model::load;
+///
+/// let classifier = load("models/sentiment-news.stance".as_ref())?;
+/// let docs = [Doc::plain("The talks ended in a welcome agreement."), Doc::plain("A disastrous decision.")];
+/// for prediction in classifier.predict(&docs, 1) {
+///     println!("{} ({:.2})", classifier.labels()[prediction.label], prediction.probs[prediction.label]);
+/// }
+/// # Ok::<(), stance::model::ModelError>(())
+/// ```
 pub fn load(path: &Path) -> Result<Classifier, ModelError> {
     let bytes = container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance model").map_err(|e| match e {
         ContainerError::Format(reason) => format_err(path, reason),
@@ -193,7 +205,7 @@ mod tests {
         let back = load(&path).unwrap();
         let docs = [Doc::plain("a great plan"), Doc::plain("so bad")];
         assert_eq!(model.predict(&docs, 1), back.predict(&docs, 1));
-        assert_eq!(back.labels, ["pos", "neg"]);
+        assert_eq!(back.labels(), ["pos", "neg"]);
         assert_eq!(to_bytes(&back), to_bytes(&model), "re-serialising gives the same bytes");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
@@ -230,8 +242,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.stance");
         for labels in [vec!["a".to_string()], (0..5).map(|i| format!("l{i}")).collect()] {
-            let good = tiny();
-            let bad = Classifier::new(good.featurizer, labels, good.model, good.info);
+            let (featurizer, _, model, info) = tiny().into_parts();
+            let bad = Classifier::new(featurizer, labels, model, info);
             let bytes = to_bytes(&bad);
             assert!(from_bytes(&path, &bytes).is_err(), "the loader refuses what to_bytes wrote");
             let err = save(&bad, &path).unwrap_err().to_string();
@@ -242,14 +254,9 @@ mod tests {
 
     #[test]
     fn huge_finite_weights_give_finite_probabilities() {
-        let mut model = tiny();
-        model
-            .model
-            .weights
-            .iter_mut()
-            .enumerate()
-            .for_each(|(i, w)| *w = if i % 2 == 0 { f32::MAX } else { -f32::MAX });
-        let model = Classifier::new(model.featurizer, model.labels, model.model, model.info);
+        let (featurizer, labels, mut model, info) = tiny().into_parts();
+        model.weights.iter_mut().enumerate().for_each(|(i, w)| *w = if i % 2 == 0 { f32::MAX } else { -f32::MAX });
+        let model = Classifier::new(featurizer, labels, model, info);
         let bytes = to_bytes(&model);
         let back = from_bytes(Path::new("m"), &bytes).unwrap();
         for text in ["great deal great plan great", "bad bad deal", "unseen words"] {

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::error::ModelError;
 
 /// Which linear model to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
+#[value(rename_all = "lowercase")]
 pub enum ModelKind {
     /// Multinomial logistic regression: calibrated class probabilities.
     LogReg,

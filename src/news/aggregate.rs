@@ -53,6 +53,9 @@ pub struct Aggregate {
     pub ranked: Vec<(usize, f32)>,
 }
 
+/// The default least summed evidence for a verdict ([`AggregateParams::min_mass`]).
+pub const DEFAULT_MIN_EVIDENCE: f32 = 0.3;
+
 /// Thresholds for aggregation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AggregateParams {
@@ -64,7 +67,7 @@ pub struct AggregateParams {
 
 impl Default for AggregateParams {
     fn default() -> Self {
-        Self { min_mass: 0.3, mixed_ratio: 0.6 }
+        Self { min_mass: DEFAULT_MIN_EVIDENCE, mixed_ratio: 0.6 }
     }
 }
 

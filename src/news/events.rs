@@ -3,6 +3,8 @@
 //! "the ceasefire agreement", "a permanent ceasefire" and "the agreement" are
 //! one event. Users may also declare targets with their aliases.
 
+use super::NewsError;
+
 /// One event mention in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventMention {
@@ -29,11 +31,11 @@ pub struct DeclaredTarget {
 
 impl DeclaredTarget {
     /// Parses `name=alias,alias` (the name itself is always an alias).
-    pub fn parse(spec: &str) -> Result<Self, String> {
+    pub fn parse(spec: &str) -> Result<Self, NewsError> {
         let (name, aliases) = spec.split_once('=').unwrap_or((spec, ""));
         let name = name.trim();
         if name.is_empty() {
-            return Err(format!("target {spec:?}: expected NAME=ALIAS,ALIAS"));
+            return Err(NewsError::Target(spec.to_string()));
         }
         let mut all: Vec<String> = std::iter::once(name)
             .chain(aliases.split(','))

@@ -9,6 +9,7 @@
 mod actors;
 mod aggregate;
 mod coref;
+mod error;
 mod events;
 mod holders;
 mod names;
@@ -16,23 +17,12 @@ mod salience;
 mod tagger;
 
 pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};
-pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict};
+pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict, DEFAULT_MIN_EVIDENCE};
+pub use error::NewsError;
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
 pub use salience::Salience;
 pub use tagger::{
     ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig, SHIPPED_STANCE_MODEL,
+    SHIPPED_STANCE_MODEL_PATH,
 };
-
-use thiserror::Error;
-
-/// Errors of the news stage.
-#[derive(Debug, Error)]
-pub enum NewsError {
-    /// A bad gazetteer file or row.
-    #[error("gazetteer: {0}")]
-    Gazetteer(String),
-    /// A stance model without the labels the tagger needs.
-    #[error("stance model: {0}")]
-    Model(String),
-}

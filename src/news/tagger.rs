@@ -13,8 +13,17 @@ use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
 use crate::text::{split_sentences, SentenceSpan, Token};
 
-/// The news stance model shipped with the crate (`models/news-stance.stance`).
-pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!("../../models/news-stance.stance");
+macro_rules! shipped_stance_model {
+    () => {
+        "models/news-stance.stance"
+    };
+}
+
+/// Where the shipped news stance model is, relative to the project.
+pub const SHIPPED_STANCE_MODEL_PATH: &str = shipped_stance_model!();
+
+/// The news stance model shipped with the crate ([`SHIPPED_STANCE_MODEL_PATH`]).
+pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!(concat!("../../", shipped_stance_model!()));
 
 /// Words that cannot start an object target.
 const OBJECT_STOP: &[&str] = &[
@@ -199,23 +208,27 @@ pub struct ArticleTagger {
 
 impl std::fmt::Debug for ArticleTagger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ArticleTagger({:?}, {} labels)", self.gazetteer, self.model.labels.len())
+        write!(f, "ArticleTagger({:?}, {} labels)", self.gazetteer, self.model.labels().len())
     }
 }
 
 impl ArticleTagger {
+    /// The shipped news stance model ([`SHIPPED_STANCE_MODEL_PATH`]).
+    pub fn shipped_model() -> Result<Classifier, crate::model::ModelError> {
+        crate::model::file::from_bytes(std::path::Path::new(SHIPPED_STANCE_MODEL_PATH), SHIPPED_STANCE_MODEL)
+    }
+
     /// A tagger from a gazetteer and a stance model whose labels include
     /// `supportive`, `skeptical` and `neutral`.
     pub fn new(gazetteer: Gazetteer, model: Classifier, config: TaggerConfig) -> Result<Self, NewsError> {
-        let find =
-            |name: &str| {
-                model.labels.iter().position(|l| l == name).ok_or_else(|| {
-                    NewsError::Model(format!("needs a {name:?} label; it has {}", model.labels.join(", ")))
-                })
-            };
+        let find = |name: &str| {
+            model.labels().iter().position(|l| l == name).ok_or_else(|| {
+                NewsError::Model(format!("needs a {name:?} label; it has {}", model.labels().join(", ")))
+            })
+        };
         let labels = [find("supportive")?, find("skeptical")?, find("neutral")?];
         let cues =
-            model.featurizer.config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer.pipeline()));
+            model.featurizer().config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer().pipeline()));
         Ok(Self { gazetteer, model, cues, labels, config })
     }
 
@@ -230,7 +243,7 @@ impl ArticleTagger {
         let mut clusters = EventClusters::default();
         let mut last_holder: Option<ActorMention> = None;
         let mut topic: Option<usize> = None;
-        let mut probs = vec![0f32; self.model.labels.len()];
+        let mut probs = vec![0f32; self.model.labels().len()];
         let mut spans = Vec::new();
         for span in split_sentences(text) {
             let pieces = bounded(text, span.start, span.end);
@@ -409,7 +422,7 @@ impl ArticleTagger {
     /// The tokens of `s` and their stance-cue hits (empty without a cue lexicon).
     fn cue_hits(&self, s: &str) -> (Vec<Token>, Vec<LexiconHit>) {
         let Some(cues) = &self.cues else { return (Vec::new(), Vec::new()) };
-        let tokens = self.model.featurizer.pipeline().analyze(s);
+        let tokens = self.model.featurizer().pipeline().analyze(s);
         let hits = cues.hits(&tokens);
         (tokens, hits)
     }
@@ -417,7 +430,7 @@ impl ArticleTagger {
     /// The first stance cue after byte `from` in the holder's clause: its class
     /// (flipped when negated, as a `supportive` → index pair) and strength.
     fn holder_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), from: usize) -> Option<(usize, f32)> {
-        let lexicon = self.model.featurizer.config().lexicon.as_ref()?;
+        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
         let hit = hits.iter().find(|h| {
             tokens[h.start].start >= from
                 && !tokens[..h.start]

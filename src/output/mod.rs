@@ -79,8 +79,15 @@ impl Field {
     }
 }
 
+/// A score as written to the output: rounded to `places` decimals, so that
+/// the same model gives the same text on every platform.
+pub fn round_score(p: f32, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (f64::from(p) * scale).round() / scale
+}
+
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// Aligned columns for people.
     Table,
@@ -90,25 +97,6 @@ pub enum OutputFormat {
     Csv,
     /// One JSON array.
     Json,
-}
-
-impl OutputFormat {
-    /// Parses `table`, `jsonl`, `csv` or `json`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "table" => Some(Self::Table),
-            "jsonl" => Some(Self::Jsonl),
-            "csv" => Some(Self::Csv),
-            "json" => Some(Self::Json),
-            _ => None,
-        }
-    }
-
-    /// True when each record is exactly one line after a fixed header, so a
-    /// partial output can be resumed by counting lines.
-    pub fn is_line_oriented(self) -> bool {
-        matches!(self, Self::Jsonl | Self::Csv)
-    }
 }
 
 /// A destination for records.

@@ -118,6 +118,50 @@ pub struct TreebankReport {
     pub train_seconds: f64,
 }
 
+impl TreebankReport {
+    /// The scores as text, one line each: training, dev, test, and test from raw text.
+    pub fn summary(&self) -> String {
+        let mut text = format!("trained on {} sentences in {:.1}s\n", self.model.info.n_sentences, self.train_seconds);
+        for (name, scores) in [("dev", &self.dev), ("test", &self.test)] {
+            if let Some(s) = scores {
+                text += &format!("{name}: {}\n", s.summary());
+            }
+        }
+        if let Some(r) = &self.test_raw {
+            text += &format!(
+                "test from raw text: sentences {:.2}  words {:.2}  UPOS {:.2}  UAS {:.2}  LAS {:.2}  (F1)\n",
+                r.sentences, r.words, r.upos, r.uas, r.las
+            );
+        }
+        text
+    }
+
+    /// The scores as JSON: `{"train_seconds", "dev", "test", "test_raw"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = serde_json::json!({ "train_seconds": self.train_seconds });
+        for (name, scores) in [("dev", &self.dev), ("test", &self.test)] {
+            if let Some(s) = scores {
+                json[name] = s.to_json();
+            }
+        }
+        if let Some(r) = &self.test_raw {
+            json["test_raw"] = serde_json::json!(r);
+        }
+        json
+    }
+
+    /// Writes the model to `model`, then the scores as JSON to `metrics_json`,
+    /// each atomically; returns the model file's size.
+    pub fn save(&self, model: &Path, metrics_json: Option<&Path>) -> Result<u64, SyntaxError> {
+        let size = self.model.save(model)?;
+        if let Some(p) = metrics_json {
+            crate::outputs::write_atomic(p, format!("{:#}\n", self.to_json()).as_bytes())
+                .map_err(|source| SyntaxError::Io { path: p.display().to_string(), source })?;
+        }
+        Ok(size)
+    }
+}
+
 /// Trains on the CoNLL-U file `train` and scores on `dev` and `test` when given.
 pub fn train_treebank(
     train_path: &Path,

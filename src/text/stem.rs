@@ -81,6 +81,17 @@ impl StemLanguage {
         Self::ALL.into_iter().find(|l| l.name() == name.to_lowercase())
     }
 
+    /// Parses a language name, or `none` for no stemming.
+    pub fn parse_or_none(name: &str) -> Result<Option<Self>, String> {
+        if name == "none" {
+            return Ok(None);
+        }
+        Self::parse(name).map(Some).ok_or_else(|| {
+            let names: Vec<String> = Self::ALL.iter().map(|l| l.name()).collect();
+            format!("unknown language {name:?}: use none or one of {}", names.join(", "))
+        })
+    }
+
     fn algorithm(self) -> Algorithm {
         match self {
             Self::Arabic => Algorithm::Arabic,

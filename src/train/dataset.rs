@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::options::{TrainError, TrainOptions};
 use crate::data::{read_all, DataError, DataErrorKind, Example, Format, RecordReader};
-use crate::features::{fnv1a64, fnv1a64_step, Doc, TargetRef};
+use crate::features::{fnv1a64, fnv1a64_step, Doc};
 
 /// Examples of one split with label indices.
 #[derive(Debug, Clone)]
@@ -32,14 +32,7 @@ impl LabeledSet {
 
     /// The examples as feature-stage documents.
     pub fn docs(&self) -> Vec<Doc<'_>> {
-        self.examples
-            .iter()
-            .map(|e| Doc {
-                text: &e.text,
-                target: e.target.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-                holder: e.holder.as_ref().map(|t| TargetRef { name: &t.name, span: t.span }),
-            })
-            .collect()
+        self.examples.iter().map(Example::doc).collect()
     }
 
     /// The examples at `idx`.
@@ -90,13 +83,13 @@ impl<R: Read> Read for Hashing<R> {
 /// bad record; returns them with the hex FNV-1a 64 of the bytes read (the
 /// whole file, as [`file_hash`] gives).
 fn read_hashed(opts: &TrainOptions, path: &Path) -> Result<(Vec<Example>, String), DataError> {
-    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.into()));
     let input: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
         let file = File::open(path).map_err(io)?;
         if file.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(DataError::new(path, DataErrorKind::Io("is a directory".into())));
+            return Err(DataError::new(path, DataErrorKind::is_a_directory()));
         }
         Box::new(file)
     };
@@ -139,7 +132,7 @@ fn index(path: &Path, examples: Vec<Example>, labels: &[String]) -> Result<Label
 /// Hex FNV-1a 64 of a file's bytes.
 #[cfg(test)]
 fn file_hash(path: &Path) -> Result<String, DataError> {
-    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.to_string()));
+    let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.into()));
     let mut reader = std::io::BufReader::new(File::open(path).map_err(io)?);
     let mut h = fnv1a64(0, b"");
     let mut buf = vec![0u8; 1 << 16];

@@ -6,18 +6,20 @@ mod options;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
-pub use options::{TrainError, TrainOptions};
+pub use options::{parse_label_map, ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
 pub use select::{Candidate, Fitted, Selection};
 
+use std::path::Path;
 use std::time::Instant;
 
 use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 
-use crate::eval::{Metrics, SplitReport};
+use crate::eval::{format_table, Metrics, SplitReport};
 use crate::features::Featurizer;
-use crate::model::{Classifier, ModelInfo};
+use crate::model::file::write_atomic;
+use crate::model::{save, Classifier, ModelInfo, ModelKind};
 
 /// Reports progress of long stages (a progress bar in the CLI).
 pub trait Progress: Sync {
@@ -66,16 +68,72 @@ impl TrainOutcome {
             "test": self.test.as_ref().map(SplitReport::from),
             "selection": self.selection,
             "train": {
-                "examples": self.classifier.info.n_train,
-                "labels": self.classifier.labels,
-                "features_seen": self.classifier.featurizer.known_features(),
+                "examples": self.classifier.info().n_train,
+                "labels": self.classifier.labels(),
+                "features_seen": self.classifier.featurizer().known_features(),
             },
         })
     }
 }
 
+impl TrainOutcome {
+    /// The report for people: how the model was chosen and trained, and its
+    /// scores on the dev and test sets as tables.
+    pub fn summary(&self) -> String {
+        let (s, c) = (&self.selection, &self.classifier);
+        let score = s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default();
+        let mut text = format!(
+            "selection: {} by {} → {} features, C={}, class weight {:?}{score}\n",
+            s.method, s.metric, s.chosen.variant, s.chosen.c, s.chosen.class_weight
+        );
+        text += &format!(
+            "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
+            match c.info().params.kind {
+                ModelKind::LogReg => "logistic regression",
+                ModelKind::Svm => "linear SVM",
+            },
+            c.info().n_train,
+            c.labels().len(),
+            c.labels().join(", "),
+            c.featurizer().known_features(),
+            self.fit_seconds
+        );
+        for (name, metrics) in [("dev", &self.dev), ("test", &self.test)] {
+            if let Some(m) = metrics {
+                text += &format!("\n{}\n", format_table(name, m));
+            }
+        }
+        text
+    }
+
+    /// Writes the model to `model`, then the metrics report as JSON to
+    /// `metrics_json`, each atomically: a failed write leaves any earlier file
+    /// as it was, and nothing is removed. Returns the model file's size.
+    pub fn save(&self, model: &Path, metrics_json: Option<&Path>) -> Result<u64, TrainError> {
+        let size = save(&self.classifier, model)?;
+        if let Some(path) = metrics_json {
+            let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
+            write_atomic(path, json.as_bytes())
+                .map_err(|source| TrainError::Metrics { model: model.to_path_buf(), source })?;
+        }
+        Ok(size)
+    }
+}
+
 /// Trains a classifier as `opts` say.
+///
+/// ```
+/// use stance::train::{train, Quiet, TrainOptions};
+///
+/// // A CSV with columns `sentence` and `verdict`; fixed settings, no selection.
+/// let mut opts = TrainOptions::new(vec!["tests/fixtures/reviews_train.csv".into()], "sentence", "verdict");
+/// opts.features.hash_bits = 12;
+/// let outcome = train(&opts, &Quiet)?;
+/// assert_eq!(outcome.classifier.labels(), ["neg", "neu", "pos"]);
+/// # Ok::<(), stance::train::TrainError>(())
+/// ```
 pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcome, TrainError> {
+    opts.check()?;
     progress.stage("reading data", None);
     let splits = Splits::load(opts)?;
     let (selection, fitted) = select::select(opts, &splits, progress)?;
@@ -110,12 +168,13 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     progress.stage("evaluating", None);
     let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
         let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
-        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::Options)
+        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::from)
     };
     let dev = splits.dev.as_ref().map(evaluate).transpose()?;
     let test = splits.test.as_ref().map(evaluate).transpose()?;
     let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
-    outcome.classifier.info.metrics_json = outcome.stored_report().to_string();
+    let report = outcome.stored_report().to_string();
+    outcome.classifier.set_metrics_json(report);
     Ok(outcome)
 }
 
@@ -140,12 +199,12 @@ mod tests {
         let mut fixed = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
         fixed.features = chosen.features.clone();
         fixed.c = Some(chosen.c);
-        fixed.class_weight = Some(chosen.class_weight.clone());
+        fixed.class_weight = Some(chosen.class_weight.clone().into());
         fixed.search_features = false;
         let fresh = train(&fixed, &Quiet).unwrap();
         assert_eq!(fresh.selection.method, "none");
         let (a, b) = (&selected.classifier, &fresh.classifier);
-        assert_eq!(a.model, b.model, "same weights and biases");
-        assert_eq!(a.featurizer.state(), b.featurizer.state(), "same features and weighting");
+        assert_eq!(a.model(), b.model(), "same weights and biases");
+        assert_eq!(a.featurizer().state(), b.featurizer().state(), "same features and weighting");
     }
 }

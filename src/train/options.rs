@@ -5,9 +5,13 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::data::{Columns, DataError, Format};
+use crate::eval::{Metric, MetricsError};
 use crate::features::{FeatureConfig, FeatureError};
 use crate::model::{ClassWeight, ModelError, ModelKind};
 use crate::text::TextConfig;
+
+/// The seed of a training run unless told otherwise.
+pub const DEFAULT_SEED: u64 = 42;
 
 /// What to train on and how.
 #[derive(Debug, Clone)]
@@ -33,13 +37,13 @@ pub struct TrainOptions {
     /// Fixed C; when `None` and selecting, a grid is searched (else 1).
     pub c: Option<f32>,
     /// Fixed class weighting; when `None` and selecting, both are tried (else balanced).
-    pub class_weight: Option<ClassWeight>,
+    pub class_weight: Option<ClassWeightSpec>,
     /// Try feature variants (character n-grams on/off, NB weighting) during selection.
     pub search_features: bool,
     /// K-fold cross-validation on the training set, when there is no dev set.
     pub cv: Option<usize>,
-    /// Metric maximised by selection: `macro_f1`, `macro_recall`, `accuracy`, `weighted_f1` or `favg`.
-    pub select_metric: String,
+    /// Metric maximised by selection (see [`TrainOptions::metric`] when `None`).
+    pub select_metric: Option<Metric>,
     /// Labels averaged by F_avg.
     pub favg_labels: Vec<String>,
     /// Maximum epochs (the model's default when `None`).
@@ -67,12 +71,95 @@ impl TrainOptions {
             class_weight: None,
             search_features: true,
             cv: None,
-            select_metric: "macro_f1".into(),
+            select_metric: None,
             favg_labels: Vec::new(),
             epochs: None,
-            seed: 42,
+            seed: DEFAULT_SEED,
             threads: 1,
         }
+    }
+
+    /// The metric selection maximises: the one given, else F_avg when its
+    /// labels are given, else macro-F1.
+    pub fn metric(&self) -> Metric {
+        let default = if self.favg_labels.is_empty() { Metric::MacroF1 } else { Metric::Favg };
+        self.select_metric.unwrap_or(default)
+    }
+
+    /// Checks the options before any data is read.
+    pub fn check(&self) -> Result<(), TrainError> {
+        if self.cv.is_some() && self.dev.is_some() {
+            return Err(TrainError::Options("give either --dev or --cv, not both".into()));
+        }
+        Ok(self.features.check()?)
+    }
+}
+
+/// Class weighting as given: a fixed scheme, or weights per label name,
+/// resolved against the data's labels once they are read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassWeightSpec {
+    /// A scheme that needs no label names.
+    Fixed(ClassWeight),
+    /// `(label, weight)` pairs; unnamed labels weigh 1.
+    ByName(Vec<(String, f32)>),
+}
+
+impl From<ClassWeight> for ClassWeightSpec {
+    fn from(w: ClassWeight) -> Self {
+        Self::Fixed(w)
+    }
+}
+
+impl std::str::FromStr for ClassWeightSpec {
+    type Err = String;
+
+    /// Parses `balanced`, `uniform` (or `none`), or `LABEL=W,LABEL=W`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "balanced" => Ok(ClassWeight::Balanced.into()),
+            "uniform" | "none" => Ok(ClassWeight::Uniform.into()),
+            _ => parse_label_map(s)?
+                .into_iter()
+                .map(|(label, weight)| match weight.parse() {
+                    Ok(w) => Ok((label, w)),
+                    Err(_) => Err(format!("--class-weight {label}={weight}: not a number")),
+                })
+                .collect::<Result<_, String>>()
+                .map(Self::ByName),
+        }
+    }
+}
+
+/// Parses `FROM=TO,FROM=TO` pairs (spaces around each name trimmed).
+pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, String> {
+    s.split(',')
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))
+        })
+        .collect()
+}
+
+impl ClassWeightSpec {
+    /// The class weighting for the data's `labels` (class index order).
+    pub fn resolve(&self, labels: &[String]) -> Result<ClassWeight, TrainError> {
+        let pairs = match self {
+            Self::Fixed(w) => return Ok(w.clone()),
+            Self::ByName(pairs) => pairs,
+        };
+        let mut w = vec![1.0f32; labels.len()];
+        for (label, weight) in pairs {
+            let i = labels.iter().position(|l| l == label).ok_or_else(|| {
+                TrainError::Options(format!(
+                    "--class-weight names {label:?}, not a label of the data ({})",
+                    labels.join(", ")
+                ))
+            })?;
+            w[i] = *weight;
+        }
+        Ok(ClassWeight::Given(w))
     }
 }
 
@@ -85,9 +172,21 @@ pub enum TrainError {
     /// Bad feature settings.
     #[error("invalid feature settings: {0}")]
     Features(#[from] FeatureError),
+    /// Metrics could not be computed.
+    #[error(transparent)]
+    Scoring(#[from] MetricsError),
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The model was written but the metrics report could not be.
+    #[error("the model was written to {}, but the metrics could not be", model.display())]
+    Metrics {
+        /// The model file written.
+        model: PathBuf,
+        /// Why the metrics could not be written.
+        #[source]
+        source: ModelError,
+    },
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),

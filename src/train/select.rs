@@ -13,7 +13,7 @@ use std::time::Instant;
 use super::dataset::{LabeledSet, Splits};
 use super::options::{TrainError, TrainOptions};
 use super::Progress;
-use crate::eval::Metrics;
+use crate::eval::{Metric, Metrics};
 use crate::features::{FeatureConfig, Featurizer};
 use crate::model::{argmax, ClassWeight, LinearModel, LinearParams, ModelKind};
 
@@ -62,7 +62,7 @@ pub struct Selection {
     /// `dev`, `cv<K>`, or `none` (fixed settings).
     pub method: String,
     /// The metric maximised.
-    pub metric: String,
+    pub metric: Metric,
     /// The chosen candidate.
     pub chosen: Candidate,
     /// Every candidate with its score, in grid order.
@@ -85,7 +85,7 @@ fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)
     out
 }
 
-fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
+fn grid(opts: &TrainOptions, labels: &[String], selecting: bool) -> Result<Vec<(f32, ClassWeight)>, TrainError> {
     let cs: Vec<f32> = match (opts.c, selecting, opts.kind) {
         (Some(c), _, _) => vec![c],
         (None, false, _) => vec![LinearParams::default_c(opts.kind)],
@@ -93,11 +93,11 @@ fn grid(opts: &TrainOptions, selecting: bool) -> Vec<(f32, ClassWeight)> {
         (None, true, ModelKind::Svm) => vec![0.03, 0.1, 0.3, 1.0],
     };
     let weights = match (&opts.class_weight, selecting) {
-        (Some(w), _) => vec![w.clone()],
+        (Some(w), _) => vec![w.resolve(labels)?],
         (None, false) => vec![ClassWeight::Balanced],
         (None, true) => vec![ClassWeight::Balanced, ClassWeight::Uniform],
     };
-    cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect()
+    Ok(cs.iter().flat_map(|&c| weights.iter().map(move |w| (c, w.clone()))).collect())
 }
 
 /// A candidate's featurizer and model fitted on the whole training set, kept
@@ -143,13 +143,8 @@ pub fn select(
     progress: &dyn Progress,
 ) -> Result<(Selection, Option<Fitted>), TrainError> {
     let selecting = splits.dev.is_some() || opts.cv.is_some();
-    let metric = opts.select_metric.clone();
-    if !["accuracy", "macro_f1", "macro_recall", "weighted_f1", "favg"].contains(&metric.as_str()) {
-        return Err(TrainError::Options(format!(
-            "unknown selection metric {metric:?}: use accuracy, macro_f1, macro_recall, weighted_f1 or favg"
-        )));
-    }
-    if metric == "favg" && opts.favg_labels.is_empty() {
+    let metric = opts.metric();
+    if metric == Metric::Favg && opts.favg_labels.is_empty() {
         return Err(TrainError::Options("selecting by favg needs --favg-labels".into()));
     }
     if let Some(bad) = opts.favg_labels.iter().find(|l| !splits.labels.contains(l)) {
@@ -158,10 +153,11 @@ pub fn select(
             splits.labels.join(", ")
         )));
     }
+    let grid = grid(opts, &splits.labels, selecting)?;
     let mut candidates: Vec<Candidate> = variants(opts, selecting)
         .into_iter()
         .flat_map(|(variant, features)| {
-            grid(opts, selecting).into_iter().map(move |(c, class_weight)| Candidate {
+            grid.iter().cloned().map(move |(c, class_weight)| Candidate {
                 variant: variant.clone(),
                 features: features.clone(),
                 c,
@@ -213,8 +209,9 @@ pub fn select(
                     })
                     .collect();
                 let m =
-                    Metrics::compute(&splits.labels, &held.y, &pred, &opts.favg_labels).map_err(TrainError::Options)?;
-                let score = m.get(&metric).ok_or_else(|| TrainError::Options(format!("unknown metric {metric:?}")))?;
+                    Metrics::compute(&splits.labels, &held.y, &pred, &opts.favg_labels).map_err(TrainError::from)?;
+                let score =
+                    m.get(metric).ok_or_else(|| TrainError::Options(format!("no {metric} without its labels")))?;
                 sums[i] += score;
                 // Keep the first of equal scores, as the choice below does.
                 let to_beat = variant_best.as_ref().map(|b| b.0).or(best_fit.as_ref().map(|b| b.0));
