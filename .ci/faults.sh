@@ -72,6 +72,16 @@ fi
 kb=$(tail -1 "$W/time")
 [ "$kb" -lt 512000 ] && pass "--threads 30000: peak $((kb / 1024)) MB" || fail "--threads 30000: peak $kb KB"
 
+# 7: under an address-space limit (ulimit -v), eight worker threads do not exhaust it with malloc arenas.
+python3 -c "import sys; sys.stdout.write(open(sys.argv[1]).read() * 4000)" $FX/sentences.txt > "$W/many.txt"
+$TAG --model "$MODEL" -q --threads 2 --format jsonl "$W/many.txt" > "$W/unlimited.jsonl"
+if (ulimit -v 200000; $TAG --model "$MODEL" -q --threads 8 --batch-size 64 --format jsonl "$W/many.txt" \
+    > "$W/limited.jsonl" 2> "$W/limited.err") && cmp -s "$W/limited.jsonl" "$W/unlimited.jsonl"; then
+  pass "ulimit -v 200000, 8 threads: $(wc -l < "$W/limited.jsonl") records, as without the limit"
+else
+  fail "ulimit -v 200000, 8 threads: $(head -c 300 "$W/limited.err")"
+fi
+
 # 14: a 1 GB file that is not a model is refused by its first bytes, not read whole.
 truncate -s 1000M "$W/big.stance"
 /usr/bin/time -o "$W/time" -f %M $TAG --model "$W/big.stance" $FX/sentences.txt > /dev/null 2> /dev/null

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod arenas;
 pub mod batch;
 pub mod benchmark;
 pub mod container;

@@ -19,6 +19,7 @@ where
         let mut state = init();
         return items.iter().map(|t| f(&mut state, t)).collect();
     }
+    crate::arenas::fit_to_address_limit(threads);
     let chunk = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {
@@ -107,6 +108,7 @@ where
     F: Fn(&mut S, &T) -> R + Sync,
 {
     let (f, init) = (&f, &init);
+    crate::arenas::fit_to_address_limit(threads);
     std::thread::scope(|scope| {
         let mut local_state = None;
         let mut pool = Pool {
