@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+import suite
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))  # the project root (benches/compare/ -> ./)
 
@@ -534,6 +536,13 @@ def markdown(results, rat, machine, versions, notes):
              "median of %d runs." % (machine["nproc_cmd"], machine["cpu"], machine["date"], machine["python"],
                                      ARGS.repeat))
     L.append("")
+    if not results:
+        L.append("")
+        L.append("Versions: " + ", ".join("%s %s" % kv for kv in versions.items()))
+        for n in notes:
+            L.append("")
+            L.append(n)
+        return "\n".join(L) + "\n"
     L.append("Score: sentiment = macro-recall (3 labels), stance = F_avg = (F1 favor + F1 against)/2 "
              "pooled over all test tweets; both on test.csv, in %%. Predict speed over a "
              "%d-tweet CSV (tweeteval-sentiment train texts repeated)." % ARGS.predict_n)
@@ -595,7 +604,12 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release"),
                     help="folder with stance-train and stance-tag")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma list of " + ",".join(PEERS))
-    ap.add_argument("--tasks", default=",".join(TASKS), help="comma list of " + ",".join(TASKS))
+    ap.add_argument("--tasks", default=",".join(TASKS),
+                    help="fixed-setting tweeteval rows (as before): comma list of %s, or none"
+                         % ",".join(TASKS))
+    ap.add_argument("--datasets", default=",".join(suite.DATASETS),
+                    help="defaults-vs-tuned-peers rows: comma list of %s, or none"
+                         % ",".join(suite.DATASETS))
     ap.add_argument("--predict-n", type=int, default=PREDICT_N, help="size of the prediction-speed set")
     ap.add_argument("--no-stance", action="store_true", help="skip the stance CLI even if built")
     ap.add_argument("--repeat", type=int, default=3,
@@ -604,14 +618,22 @@ def main():
     ap.add_argument("--worker", choices=PEERS, help=argparse.SUPPRESS)
     ap.add_argument("--task", choices=list(TASKS), help=argparse.SUPPRESS)
     ap.add_argument("--predict-csv", help=argparse.SUPPRESS)
+    ap.add_argument("--suite-worker", choices=suite.SUITE_PEERS, help=argparse.SUPPRESS)
+    ap.add_argument("--dataset", choices=list(suite.DATASETS), help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     ARGS = args = ap.parse_args()
     args.data = os.path.abspath(args.data)
     if args.worker:
         return worker(args)
+    if args.suite_worker:
+        return suite.tune_worker(args.suite_worker, args.dataset, args.data, args.result, metrics)
 
     peers = [p for p in args.peers.split(",") if p]
-    tasks = [t for t in args.tasks.split(",") if t]
+    tasks = [t for t in args.tasks.split(",") if t and t != "none"]
+    datasets = [d for d in args.datasets.split(",") if d and d != "none"]
+    for d in datasets:
+        if d not in suite.DATASETS:
+            ap.error("unknown dataset %r" % d)
     for p in peers:
         if p not in PEERS:
             ap.error("unknown peer %r" % p)
@@ -626,7 +648,8 @@ def main():
     args.out = os.path.abspath(args.out)
     os.makedirs(os.path.join(args.out, "work"), exist_ok=True)
     predict_csv = os.path.join(args.out, "predict-%d.csv" % args.predict_n)
-    write_predict_csv(args.data, predict_csv, args.predict_n)
+    if tasks:
+        write_predict_csv(args.data, predict_csv, args.predict_n)
 
     machine = machine_info()
     print("machine: nproc=%s, %s, %s" % (machine["nproc_cmd"], machine["cpu"], machine["date"]), flush=True)
@@ -652,6 +675,36 @@ def main():
             results.append(r)
             print("   ", _short(r), flush=True)
 
+    # The multi-dataset part: stance's defaults against peers tuned on dev (suite.py), one run each.
+    suite_results = []
+    with tempfile.TemporaryDirectory(prefix="stance-suite-data-") as tmp:
+        for ds in datasets:
+            if stance_built:
+                print("[%s] stance (defaults) ..." % ds, flush=True)
+                r = suite.run_stance_defaults(ds, args, tmp, run_measured, _labels_from_jsonl)
+                suite_results.append(r)
+                print("   ", _suite_short(r), flush=True)
+            for peer in peers:
+                print("[%s] %s (tuned) ..." % (ds, PEER_NAMES[peer]), flush=True)
+                r = suite.run_tuned_peer(peer, ds, args, tmp, run_measured)
+                suite_results.append(r)
+                print("   ", _suite_short(r), flush=True)
+    gold = suite.score(suite_results, args.data, metrics, sklearn_crosscheck)
+    suite_ranks = suite.ranks(suite_results)
+    suite_boots = suite.bootstraps(suite_results, gold)
+    for r in suite_results:
+        for t, tr in r.get("tests", {}).items():
+            d = tr.get("crosscheck_max_abs_diff")
+            if d is not None and d > 1e-9:
+                notes.append("WARNING: own metrics and sklearn.metrics differ by %.3g for %s/%s/%s"
+                             % (d, r["peer"], r["dataset"], t))
+            m = tr.get("metrics", {})
+            if "fnc" in m and abs(m["fnc"] - m["fnc_crosscheck"]) > 1e-12:
+                notes.append("WARNING: the two FNC score computations differ for %s" % r["peer"])
+            tr.pop("pred", None)
+        if "version" in r and r["peer"] in ("fasttext", "vw", "logreg", "linearsvc"):
+            r.setdefault("threads", [])
+
     machine["loadavg_end"] = os.getloadavg()
     if max(machine["loadavg_start"][0], machine["loadavg_end"][0]) > 1.5:
         notes.append("Other work was running on the machine (1-min load average %.2f at the start, %.2f at "
@@ -662,7 +715,7 @@ def main():
         d = r.get("crosscheck_max_abs_diff")
         if d is not None and d > 1e-9:
             notes.append("WARNING: own metrics and sklearn.metrics differ by %.3g for %s/%s" % (d, r["peer"], r["task"]))
-    if any(r.get("crosscheck_max_abs_diff") is not None for r in results) and not any(
+    if any(r.get("crosscheck_max_abs_diff") is not None for r in results + suite_results) and not any(
             n.startswith("WARNING: own metrics") for n in notes):
         notes.append("Metrics: own functions agree with sklearn.metrics (max abs diff ≤ 1e-9) for every peer.")
     rat = ratios(results)
@@ -672,6 +725,13 @@ def main():
             key = {"fasttext": "fasttext-wheel", "vw": "vowpalwabbit", "logreg": "scikit-learn",
                    "linearsvc": "scikit-learn", "stance": "stance", "stance+char": "stance"}[r["peer"]]
             versions[key] = r["version"]
+    for r in suite_results:
+        if "error" not in r and r.get("version") and r["peer"] != "stance":
+            key = {"fasttext": "fasttext-wheel", "vw": "vowpalwabbit", "logreg": "scikit-learn",
+                   "linearsvc": "scikit-learn"}[r["peer"]]
+            versions.setdefault(key, r["version"])
+    if stance_built and "stance" not in versions:
+        versions["stance"] = _stance_version(os.path.join(args.bin, "stance-train"))
     import numpy
     versions["numpy"] = numpy.__version__
     if "fasttext-wheel" in versions and not _dist_version("fasttext-wheel"):
@@ -684,19 +744,36 @@ def main():
         notes.append("Thread pools seen in the peers (threadpoolctl; OPENBLAS_CORETYPE/L2_SIZE unset, "
                      "OMP/OPENBLAS/MKL_NUM_THREADS=1): " + "; ".join(k.strip() for k in kernels) + ".")
     md = markdown(results, rat, machine, versions, notes)
+    if suite_results:
+        md += "\n## Every shared dataset: stance's defaults against peers tuned on dev\n\n"
+        md += suite.markdown(suite_results, suite_ranks, suite_boots)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(md)
     payload = {"machine": machine, "versions": versions, "seed": SEED, "predict_n": args.predict_n,
                "data": args.data,
                "config": {"fasttext": FASTTEXT_PARAMS, "vw": VW_ARGS, "logreg_C": LOGREG_C,
                           "linearsvc_C": SVC_C},
-               "results": results, "ratios": rat, "notes": notes}
+               "results": results, "ratios": rat, "notes": notes,
+               "suite": {"config": {"logreg_C": suite.LOGREG_GRID, "linearsvc_C": suite.SVC_GRID,
+                                    "fasttext": suite.FASTTEXT_GRID, "fasttext_fixed": suite.FASTTEXT_FIXED,
+                                    "vw": suite.VW_GRID, "vw_fixed": suite.VW_FIXED,
+                                    "fnc_body_words": suite.FNC_BODY_WORDS,
+                                    "dev_fraction": suite.DEV_FRACTION, "bootstrap": suite.BOOTSTRAP},
+                         "results": suite_results, "ranks": suite_ranks, "bootstrap": suite_boots}}
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(payload, f, indent=2)
     shutil.rmtree(os.path.join(args.out, "work"), ignore_errors=True)
     print()
     print(md, end="")
-    return 1 if any("error" in r for r in results) else 0
+    return 1 if any("error" in r for r in results + suite_results) else 0
+
+
+def _suite_short(r):
+    if "error" in r:
+        return "ERROR " + r["error"][-300:]
+    return "selection %.2fs, one fit %s, peak %.0f MB" % (
+        r["selection_seconds"], "—" if r.get("one_fit_seconds") is None else "%.2fs" % r["one_fit_seconds"],
+        r["peak_mb"])
 
 
 def _short(r):
