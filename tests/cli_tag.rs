@@ -112,6 +112,9 @@ fn top_k_reports_sorted_probabilities() {
         let sum: f64 = r["top"].as_array().unwrap().iter().map(|t| t["p"].as_f64().unwrap()).sum();
         assert!((sum - 1.0).abs() < 3e-4, "{r}");
     }
+    // 0 means every label.
+    let zero = jsonl(&tag(["--format", "jsonl", "--top-k", "0", &s(&input)]).expect_code(0).stdout);
+    assert_eq!(zero, all, "--top-k 0 reports every label");
 }
 
 #[test]

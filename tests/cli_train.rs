@@ -67,6 +67,16 @@ fn csv_with_dev_and_test_writes_report_metrics_and_model() {
     let first = out.lines().next().unwrap_or_default();
     assert!(first.starts_with("selection: dev by macro_f1 → "), "selection line: {first}");
     assert!(first.contains("C=") && first.contains("class weight"), "selection line: {first}");
+    // Without --dev or --cv nothing is selected, and the report says so rather than naming a metric.
+    let other = tempfile::tempdir().unwrap();
+    let fixed: Vec<String> = review_args(&other.path().join("fixed.stance"))
+        .into_iter()
+        .filter(|a| a != "--dev" && !a.ends_with("reviews_dev.csv"))
+        .collect();
+    let fixed = train(fixed);
+    fixed.expect_code(0);
+    let line = fixed.stdout.lines().next().unwrap_or_default();
+    assert!(line.starts_with("selection: none (fixed settings) → "), "selection line: {line}");
     assert!(out.contains("trained logistic regression on 42 examples, 3 labels (neg, neu, pos)"), "{out}");
     assert!(out.contains("\ndev (12 examples)\n"), "{out}");
     let test_table = out.split("\ntest (12 examples)\n").nth(1).unwrap_or_else(|| panic!("no test table:\n{out}"));

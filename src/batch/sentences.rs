@@ -22,7 +22,7 @@ pub struct SentenceProcessor<'a> {
 }
 
 impl<'a> SentenceProcessor<'a> {
-    /// Classifies with `classifier`, reporting the `top_k` best labels with their
+    /// Classifies with `classifier`, reporting the `top_k` best labels (0: all) with their
     /// probabilities, and copying each text into its record when `with_text`.
     pub fn new(classifier: &'a Classifier, top_k: usize, with_text: bool) -> Self {
         let labels = classifier.labels().iter().map(|l| Arc::from(l.as_str())).collect();
@@ -69,7 +69,7 @@ impl Processor for SentenceProcessor<'_> {
         let mut probs = [0f32; 16];
         let probs = if k <= probs.len() { &mut probs[..k] } else { &mut vec![0f32; k][..] };
         let best = self.classifier.predict_into(doc, scratch, probs);
-        let top_k = self.top_k.clamp(1, k);
+        let top_k = if self.top_k == 0 { k } else { self.top_k.min(k) };
         let top = if top_k == 1 {
             vec![(Arc::clone(&self.labels[best]), round_score(probs[best], PLACES))]
         } else {

@@ -82,9 +82,14 @@ impl TrainOutcome {
     pub fn summary(&self) -> String {
         let (s, c) = (&self.selection, &self.classifier);
         let score = s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default();
+        let how = if s.method == "none" {
+            "none (fixed settings)".to_string()
+        } else {
+            format!("{} by {}", s.method, s.metric)
+        };
         let mut text = format!(
-            "selection: {} by {} → {} features, C={}, class weight {:?}{score}\n",
-            s.method, s.metric, s.chosen.variant, s.chosen.c, s.chosen.class_weight
+            "selection: {how} → {} features, C={}, class weight {:?}{score}\n",
+            s.chosen.variant, s.chosen.c, s.chosen.class_weight
         );
         text += &format!(
             "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",

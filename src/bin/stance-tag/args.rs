@@ -130,7 +130,7 @@ pub(crate) struct TagArgs {
     /// Column with a record or article id, copied to the output.
     #[arg(long)]
     pub(crate) id_col: Option<String>,
-    /// Sentence mode: report this many labels with probabilities.
+    /// Sentence mode: report this many labels with probabilities (0: all).
     #[arg(long, default_value_t = 1)]
     pub(crate) top_k: usize,
     /// Sentence mode: copy each text into its output record.
