@@ -558,3 +558,33 @@ fn empty_inputs_give_no_records_or_an_error_record() {
     assert_eq!(records.len(), 1);
     assert!(records[0]["error"].as_str().unwrap().contains("empty file: no header row"));
 }
+
+#[test]
+fn likely_mistakes_get_a_note_before_the_run() {
+    // Records without --model are tagged as articles: said on stderr, not silent.
+    let csv = run(TAG, [s(&fixture("reviews_tag.csv")), "--text-col".into(), "sentence".into()]);
+    assert!(
+        csv.stderr.contains("note: no --model: the text of each record is tagged as a news article"),
+        "{}",
+        csv.stderr
+    );
+    // A model trained with targets, run without --target-col.
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("mentions.stance");
+    let train_args = ["--train", &s(&fixture("mentions_train.jsonl")), "--text-col", "sent", "--label-col", "pol"];
+    let more = ["--spans-col", "mentions", "--threads", "1", "-o", &s(&model)];
+    common::train(train_args.iter().chain(&more)).expect_code(0);
+    let lines = dir.path().join("texts.txt");
+    fs::write(&lines, "Zoë praised Martin\n").unwrap();
+    let without = run(TAG, ["--model".into(), s(&model), s(&lines)]);
+    assert!(
+        without.stderr.contains("without --target-col every text is classified with no target"),
+        "{}",
+        without.stderr
+    );
+    let quiet = run(TAG, ["--model".into(), s(&model), "-q".into(), s(&lines)]);
+    assert!(!quiet.stderr.contains("note:"), "-q keeps notes quiet: {}", quiet.stderr);
+    // A plain sentence model on plain lines: no note.
+    let plain = run(TAG, ["--model".into(), s(review_model()), s(&lines)]);
+    assert!(!plain.stderr.contains("note:"), "{}", plain.stderr);
+}

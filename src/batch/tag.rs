@@ -10,6 +10,7 @@ use super::error::BatchError;
 use super::resume::RunSignature;
 use super::{expand_inputs, ArticleProcessor, SentenceProcessor, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS};
 use crate::data::{Columns, Format, RecordReader};
+use crate::features::TargetMode;
 use crate::hash::fnv1a64;
 use crate::model::{load, Classifier};
 use crate::news::{
@@ -211,6 +212,34 @@ impl TagRun {
     /// The input files, directories expanded.
     pub fn inputs(&self) -> &[PathBuf] {
         &self.batch.inputs
+    }
+
+    /// Settings that are valid but probably not what was meant, said before the
+    /// run: records tagged as articles for want of `--model`, or a model trained
+    /// with stance targets run without `--target-col`.
+    pub fn notes(&self) -> Vec<String> {
+        let o = &self.options;
+        match &self.job {
+            Job::Sentences(c) if c.featurizer().config().target != TargetMode::None && o.columns.target.is_none() => {
+                vec![format!(
+                    "the model was trained with stance targets ({:?}); without --target-col every text is classified \
+                     with no target",
+                    c.featurizer().config().target
+                )]
+            }
+            Job::Articles(_)
+                if self
+                    .batch
+                    .inputs
+                    .iter()
+                    .any(|p| o.input_format.unwrap_or_else(|| Format::from_path(p)) != Format::Lines) =>
+            {
+                vec!["no --model: the text of each record is tagged as a news article (give --model FILE to classify \
+                      sentences)"
+                    .into()]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Tags every input and writes the records; `progress` is called after each

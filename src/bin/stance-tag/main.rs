@@ -57,6 +57,11 @@ fn tag(a: TagArgs) -> Result<u64> {
     let quiet = a.quiet;
     let threads = threads(a.common.threads, quiet)?;
     let run = TagRun::new(a.options(threads))?;
+    if !quiet {
+        for note in run.notes() {
+            say!("stance-tag: note: {note}");
+        }
+    }
     let bar = progress_bar(quiet, run.inputs());
     let start = Instant::now();
     let mut progress = |s: &BatchSummary| {
