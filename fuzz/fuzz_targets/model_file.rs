@@ -183,7 +183,7 @@ fuzz_target!(|data: &[u8]| {
         Doc { target: Some(TargetRef { name: "x", span: Some((4, 6)) }), ..Doc::plain("not so bad :) #deal") },
         Doc::plain(""),
     ];
-    let k = model.labels.len();
+    let k = model.labels().len();
     for p in model.predict(&docs, 1) {
         assert!(p.label < k && p.probs.len() == k, "prediction {p:?} does not fit {k} labels");
     }
@@ -191,7 +191,7 @@ fuzz_target!(|data: &[u8]| {
     // feature spaces over 2^20 or weight matrices over 2^22 values: serialising
     // scans every dimension, loading allocates the dense matrix again, and such
     // slow inputs would take over the fuzzer's time).
-    if model.featurizer.dim() > 1 << 20 || model.featurizer.dim() * k > 1 << 22 {
+    if model.featurizer().dim() > 1 << 20 || model.featurizer().dim() * k > 1 << 22 {
         return;
     }
     let again = to_bytes(&model);
