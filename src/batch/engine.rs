@@ -72,19 +72,22 @@ pub const MAX_BATCH_SIZE: usize = 1 << 20;
 /// Worker threads allowed per core: more only costs memory.
 pub const THREADS_PER_CORE: usize = 4;
 
-/// The worker thread count for a requested one (all cores when `None`): zero
-/// is refused, and more than [`THREADS_PER_CORE`] per core is capped, with a
-/// note saying so.
-pub fn thread_count(requested: Option<usize>) -> Result<(usize, Option<String>), SettingError> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+/// The default worker thread count of every run: one per core.
+pub fn default_thread_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker thread count for a requested one: zero is refused, and more
+/// than [`THREADS_PER_CORE`] per core is capped, with a note saying so.
+pub fn thread_count(requested: usize) -> Result<(usize, Option<String>), SettingError> {
+    let cores = default_thread_count();
     match requested {
-        None => Ok((cores, None)),
-        Some(0) => Err(SettingError::ZeroThreads),
-        Some(n) if n > cores * THREADS_PER_CORE => {
+        0 => Err(SettingError::ZeroThreads),
+        n if n > cores * THREADS_PER_CORE => {
             let cap = cores * THREADS_PER_CORE;
             Ok((cap, Some(format!("--threads {n} capped at {cap} ({THREADS_PER_CORE} per core, {cores} cores)"))))
         }
-        Some(n) => Ok((n, None)),
+        n => Ok((n, None)),
     }
 }
 
