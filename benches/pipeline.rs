@@ -46,7 +46,8 @@ fn text_and_features(c: &mut Criterion) {
 
     let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
     let config = FeatureConfig { char_ngrams: Some((2, 5)), ..FeatureConfig::default() };
-    let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 3, 1).expect("valid config");
+    let config = config.check().expect("valid config");
+    let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 3, 1);
     let mut g = c.benchmark_group("features");
     g.throughput(Throughput::Elements(texts.len() as u64));
     g.bench_function("words+chars tf-idf", |b| {
@@ -66,10 +67,10 @@ fn text_and_features(c: &mut Criterion) {
     let mut g = c.benchmark_group("train");
     g.throughput(Throughput::Elements(texts.len() as u64));
     g.sample_size(10);
-    let words = FeatureConfig::default();
+    let words = FeatureConfig::default().check().expect("valid config");
     g.bench_function("featurize+logreg", |b| {
         b.iter(|| {
-            let (f, x) = Featurizer::fit(TextConfig::default(), words.clone(), &docs, &y, 3, 1).expect("valid config");
+            let (f, x) = Featurizer::fit(TextConfig::default(), words.clone(), &docs, &y, 3, 1);
             let params = LinearParams::new(ModelKind::LogReg).check().expect("valid params");
             let model = params.fit(&DatasetBase::new(x.clone(), Array1::from(y.clone()))).expect("fits");
             let mut wrong = 0;

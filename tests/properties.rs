@@ -182,7 +182,7 @@ proptest! {
         let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
         let labels: Vec<usize> = (0..docs.len()).map(|i| i % 2).collect();
         let features = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
-        let (f, _) = Featurizer::fit(config.clone(), features, &docs, &labels, 2, 1).unwrap();
+        let (f, _) = Featurizer::fit(config.clone(), features.check().unwrap(), &docs, &labels, 2, 1);
         let pipeline = TextPipeline::new(config);
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
@@ -252,7 +252,7 @@ fn train(rows: &[(String, usize)], kind: ModelKind, features: FeatureConfig, tar
         .collect();
     let y: Vec<usize> = rows.iter().map(|r| r.1).collect();
     let k = y.iter().max().map_or(0, |m| m + 1);
-    let (featurizer, x) = Featurizer::fit(TextConfig::default(), features, &docs, &y, k, 1).unwrap();
+    let (featurizer, x) = Featurizer::fit(TextConfig::default(), features.check().unwrap(), &docs, &y, k, 1);
     let params = LinearParams::new(kind).max_epochs(5).check().unwrap();
     let model = params.fit(&DatasetBase::new(x, Array1::from(y))).unwrap();
     let info = ModelInfo {

@@ -57,7 +57,7 @@ fn tiny(kind: ModelKind, rich: bool) -> Classifier {
     } else {
         FeatureConfig { hash_bits: 8, word_ngrams: 1, ..FeatureConfig::default() }
     };
-    let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 2, 1).unwrap();
+    let (featurizer, x) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &docs, &y, 2, 1);
     let params = LinearParams::new(kind).max_epochs(3).check().unwrap();
     let model = params.fit(&DatasetBase::new(x, Array1::from(y))).unwrap();
     let info = ModelInfo {

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::error::SettingError;
 use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
 use crate::features::{with_pool, Pool};
 use crate::output::{Record, Sink};
@@ -71,28 +72,31 @@ pub const MAX_BATCH_SIZE: usize = 1 << 20;
 /// Worker threads allowed per core: more only costs memory.
 pub const THREADS_PER_CORE: usize = 4;
 
-/// The worker thread count for a requested one (all cores when `None`): zero
-/// is refused, and more than [`THREADS_PER_CORE`] per core is capped, with a
-/// note saying so.
-pub fn thread_count(requested: Option<usize>) -> Result<(usize, Option<String>), String> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+/// The default worker thread count of every run: one per core.
+pub fn default_thread_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker thread count for a requested one: zero is refused, and more
+/// than `THREADS_PER_CORE` (4) per core is capped, with a note saying so.
+pub fn thread_count(requested: usize) -> Result<(usize, Option<String>), SettingError> {
+    let cores = default_thread_count();
     match requested {
-        None => Ok((cores, None)),
-        Some(0) => Err("--threads must be at least 1".into()),
-        Some(n) if n > cores * THREADS_PER_CORE => {
+        0 => Err(SettingError::ZeroThreads),
+        n if n > cores * THREADS_PER_CORE => {
             let cap = cores * THREADS_PER_CORE;
             Ok((cap, Some(format!("--threads {n} capped at {cap} ({THREADS_PER_CORE} per core, {cores} cores)"))))
         }
-        Some(n) => Ok((n, None)),
+        n => Ok((n, None)),
     }
 }
 
 /// Checks a `--batch-size`: at least 1 and at most [`MAX_BATCH_SIZE`].
-pub fn check_batch_size(n: usize) -> Result<usize, String> {
+pub fn check_batch_size(n: usize) -> Result<usize, SettingError> {
     if (1..=MAX_BATCH_SIZE).contains(&n) {
         Ok(n)
     } else {
-        Err(format!("--batch-size {n} is out of range: use 1 to {MAX_BATCH_SIZE}"))
+        Err(SettingError::BatchSize(n))
     }
 }
 

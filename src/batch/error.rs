@@ -27,6 +27,9 @@ pub enum BatchError {
     /// Settings that cannot work together, e.g. `--resume` with a device as output.
     #[error("{0}")]
     Settings(String),
+    /// A thread count or batch size out of range.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
     /// Unreadable input data.
     #[error(transparent)]
     Data(#[from] DataError),
@@ -39,6 +42,17 @@ pub enum BatchError {
     /// Parsing failed.
     #[error(transparent)]
     Syntax(#[from] SyntaxError),
+}
+
+/// A worker thread count or batch size that a run cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SettingError {
+    /// Zero worker threads.
+    #[error("--threads must be at least 1")]
+    ZeroThreads,
+    /// A batch size outside `1..=MAX_BATCH_SIZE`.
+    #[error("--batch-size {0} is out of range: use 1 to {max}", max = super::MAX_BATCH_SIZE)]
+    BatchSize(usize),
 }
 
 impl BatchError {

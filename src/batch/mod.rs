@@ -15,8 +15,10 @@ mod sentences;
 mod tag;
 
 pub use articles::{ArticleProcessor, ARTICLE_COLUMNS, LINK_COLUMNS};
-pub use engine::{check_batch_size, run, thread_count, BatchOptions, BatchSummary, Processor, MAX_BATCH_SIZE};
-pub use error::{is_broken_pipe, BatchError};
+pub use engine::{
+    check_batch_size, default_thread_count, run, thread_count, BatchOptions, BatchSummary, Processor, MAX_BATCH_SIZE,
+};
+pub use error::{is_broken_pipe, BatchError, SettingError};
 pub use inputs::expand_inputs;
 pub use parse::{parse_stream, ParseFormat, ParseOptions, ParseSummary};
 pub use parse_to::{parse_to, ParseOutputs};

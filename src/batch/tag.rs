@@ -199,7 +199,7 @@ impl TagRun {
             columns: options.columns.clone(),
             documents: options.models.model.is_none(),
             threads: options.threads,
-            batch_size: check_batch_size(options.batch_size).map_err(BatchError::Settings)?,
+            batch_size: check_batch_size(options.batch_size)?,
             max_record_bytes: options.max_record_bytes,
         };
         let job = match options.models.classifier()? {

@@ -1,5 +1,8 @@
 //! Feature settings, checked once before use (linfa's checked-params style).
 
+use std::ops::Deref;
+
+use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -103,9 +106,42 @@ pub enum FeatureError {
     Lexicon(LexiconError),
 }
 
+/// Feature settings that passed [`ParamGuard::check`]: the only form
+/// [`Featurizer::fit`](super::Featurizer::fit) accepts. Reads as a
+/// [`FeatureConfig`] through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+#[repr(transparent)]
+pub struct ValidFeatureConfig(pub(crate) FeatureConfig);
+
+impl Deref for ValidFeatureConfig {
+    type Target = FeatureConfig;
+
+    fn deref(&self) -> &FeatureConfig {
+        &self.0
+    }
+}
+
+impl ParamGuard for FeatureConfig {
+    type Checked = ValidFeatureConfig;
+    type Error = FeatureError;
+
+    fn check_ref(&self) -> Result<&ValidFeatureConfig, FeatureError> {
+        self.validate()?;
+        let checked: *const ValidFeatureConfig = (self as *const FeatureConfig).cast();
+        // SAFETY: `ValidFeatureConfig` is a `repr(transparent)` wrapper of `FeatureConfig`,
+        // so both have the same layout; the reference keeps `self`'s lifetime.
+        Ok(unsafe { &*checked })
+    }
+
+    fn check(self) -> Result<ValidFeatureConfig, FeatureError> {
+        self.validate()?;
+        Ok(ValidFeatureConfig(self))
+    }
+}
+
 impl FeatureConfig {
-    /// Checks every setting.
-    pub fn check(&self) -> Result<(), FeatureError> {
+    /// Every setting's check, shared by `check_ref` and `check`.
+    fn validate(&self) -> Result<(), FeatureError> {
         if !(8..=26).contains(&self.hash_bits) {
             return Err(FeatureError::HashBits(self.hash_bits));
         }
@@ -147,7 +183,8 @@ mod tests {
     #[test]
     fn rejects_bad_settings() {
         let ok = FeatureConfig::default();
-        assert!(ok.check().is_ok());
+        assert!(ok.clone().check().is_ok());
+        assert!(ok.check_ref().is_ok());
         assert!(matches!(FeatureConfig { hash_bits: 40, ..ok.clone() }.check(), Err(FeatureError::HashBits(40))));
         assert!(matches!(
             FeatureConfig { char_ngrams: Some((4, 2)), ..ok.clone() }.check(),

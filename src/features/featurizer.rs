@@ -1,9 +1,10 @@
 //! The fitted featurizer: text pipeline, feature settings and learnt weights,
 //! turning documents into sparse rows exactly as at training time.
 
+use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
-use super::config::{FeatureConfig, FeatureError, TargetMode};
+use super::config::{FeatureConfig, FeatureError, TargetMode, ValidFeatureConfig};
 use super::extract::{raw_counts, Scratch};
 use super::lexicon::LexiconMatcher;
 use super::parallel::map_chunks;
@@ -17,7 +18,7 @@ use crate::text::{TextConfig, TextPipeline};
 #[derive(Debug)]
 pub struct Featurizer {
     pipeline: TextPipeline,
-    config: FeatureConfig,
+    config: ValidFeatureConfig,
     weights: Weights,
     lexicon: Option<LexiconMatcher>,
     /// Identity for per-thread word caches (see `words`).
@@ -72,17 +73,18 @@ impl RawRows {
 
 impl Featurizer {
     /// Fits weights on `docs` and returns the featurizer with the training matrix.
+    /// Takes checked settings only (`FeatureConfig::check`, from [`linfa::ParamGuard`]).
     /// `TargetMode::Auto` resolves to `Mask` when most targets occur in their text.
     pub fn fit(
         text: TextConfig,
-        mut config: FeatureConfig,
+        mut config: ValidFeatureConfig,
         docs: &[Doc<'_>],
         labels: &[usize],
         n_classes: usize,
         threads: usize,
-    ) -> Result<(Self, SparseRecords), FeatureError> {
-        config.check()?;
-        config.target = resolve_target_mode(config.target, docs);
+    ) -> (Self, SparseRecords) {
+        // A resolved target mode is as valid as `Auto`.
+        config.0.target = resolve_target_mode(config.target, docs);
         let pipeline = TextPipeline::new(text);
         let lexicon = config.lexicon.as_ref().map(|l| LexiconMatcher::new(l, &pipeline));
         let id = next_id();
@@ -113,11 +115,11 @@ impl Featurizer {
             records.push_row(&row);
         }
         let records = records.finish(config.dim());
-        Ok((Self { pipeline, config, weights, lexicon, id }, records))
+        (Self { pipeline, config, weights, lexicon, id }, records)
     }
 
     /// The feature settings (target mode resolved).
-    pub fn config(&self) -> &FeatureConfig {
+    pub fn config(&self) -> &ValidFeatureConfig {
         &self.config
     }
 
@@ -187,7 +189,7 @@ impl Featurizer {
         let pick = |v: &[f32]| known.iter().map(|&i| v[i as usize]).collect::<Vec<f32>>();
         FeaturizerState {
             text: self.pipeline.config().clone(),
-            features: self.config.clone(),
+            features: self.config.0.clone(),
             idf: pick(&self.weights.idf),
             nb: self.weights.nb.as_deref().map(pick),
             known,
@@ -197,7 +199,7 @@ impl Featurizer {
     /// Rebuilds a featurizer from its state, checking every invariant.
     pub fn from_state(state: FeaturizerState) -> Result<Self, FeatureError> {
         let FeaturizerState { text, features, known, idf, nb } = state;
-        features.check()?;
+        let features = features.check()?;
         let bad = |what| Err(FeatureError::State(what));
         if features.target == TargetMode::Auto {
             return bad("unresolved target mode");
@@ -259,7 +261,7 @@ mod tests {
         let texts = ["Russia praised the ceasefire", "Turkey questioned the ceasefire", "talks resumed"];
         let d = docs(&texts, None);
         let config = FeatureConfig { hash_bits: 16, nb_weighting: true, ..FeatureConfig::default() };
-        let (f, train) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1, 2], 3, 2).unwrap();
+        let (f, train) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &d, &[0, 1, 2], 3, 2);
         assert_eq!(f.config().target, TargetMode::None);
         let again = f.transform(&d, 1);
         for i in 0..3 {
@@ -277,7 +279,7 @@ mod tests {
         let lexicon = crate::features::Lexicon::parse_tsv("l", "great\tpos\t1\nawful\tneg\t1\n").unwrap();
         let config = FeatureConfig { hash_bits: 10, lexicon: Some(lexicon), ..FeatureConfig::default() };
         let d = docs(&["great great day", "awful day"], None);
-        let (f, x) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1], 2, 1).unwrap();
+        let (f, x) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &d, &[0, 1], 2, 1);
         assert_eq!(f.dim(), 1024 + 8);
         let row = x.row(0);
         assert!(row.indices.contains(&1024), "positive sum feature");
@@ -298,7 +300,7 @@ mod tests {
     fn corrupt_state_is_rejected() {
         let d = docs(&["a b c", "c d e"], None);
         let config = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
-        let (f, _) = Featurizer::fit(TextConfig::default(), config, &d, &[0, 1], 2, 1).unwrap();
+        let (f, _) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &d, &[0, 1], 2, 1);
         let mut s = f.state();
         s.idf.pop();
         assert!(Featurizer::from_state(s).is_err());

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use linfa::ParamGuard;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
@@ -114,8 +115,7 @@ fn build(path: &Path, p: Payload) -> Result<Classifier, ModelError> {
     if p.weights.iter().chain(&p.bias).any(|w| !w.is_finite()) {
         return Err(format_err(path, "model weights are not finite"));
     }
-    p.featurizer.features.check().map_err(|e| format_err(path, e.to_string()))?;
-    let dim = p.featurizer.features.dim();
+    let dim = p.featurizer.features.check_ref().map_err(|e| format_err(path, e.to_string()))?.dim();
     if dim.saturating_mul(k) > MAX_WEIGHTS {
         return Err(format_err(
             path,
@@ -182,7 +182,7 @@ mod tests {
         let docs: Vec<Doc<'_>> = texts.iter().map(|t| Doc::plain(t)).collect();
         let y = vec![0usize, 1, 0, 1];
         let config = FeatureConfig { hash_bits: 12, ..FeatureConfig::default() };
-        let (featurizer, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, 2, 1).unwrap();
+        let (featurizer, x) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &docs, &y, 2, 1);
         let params: LinearValidParams = LinearParams::new(ModelKind::LogReg).check().unwrap();
         let model = params.fit(&DatasetBase::new(x, Array1::from(y))).unwrap();
         let info = ModelInfo {

@@ -173,7 +173,7 @@ mod tests {
         {
             let config = FeatureConfig { hash_bits: 12, nb_weighting: nb, lexicon: lex, ..FeatureConfig::default() };
             let k = y.iter().max().unwrap() + 1;
-            let (f, x) = Featurizer::fit(TextConfig::default(), config, &docs, &y, k, 1).unwrap();
+            let (f, x) = Featurizer::fit(TextConfig::default(), config.check().unwrap(), &docs, &y, k, 1);
             let model = LinearParams::new(ModelKind::LogReg)
                 .check()
                 .unwrap()

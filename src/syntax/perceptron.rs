@@ -114,7 +114,7 @@ impl FeatureIndex {
 /// A trained linear model over hashed features, stored sparsely: each feature
 /// owns a run of `weights`, each `(class, weight)`; absent classes weigh 0.
 /// In memory the index alone says where each feature's run is; the file lists
-/// the features and where their runs start ([`PerceptronFile`]).
+/// the features and where their runs start (`PerceptronFile`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(from = "PerceptronFile", into = "PerceptronFile")]
 pub struct Perceptron {

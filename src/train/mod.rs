@@ -157,7 +157,7 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
                 &train.y,
                 splits.labels.len(),
                 opts.threads,
-            )?;
+            );
             let model = params.fit(&DatasetBase::new(x, Array1::from(train.y.clone())))?;
             Fitted { featurizer, model, seconds: start.elapsed().as_secs_f64() }
         }
@@ -202,7 +202,7 @@ mod tests {
         let chosen = &selected.selection.chosen;
         // The same settings, fitted from scratch without any selection.
         let mut fixed = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
-        fixed.features = chosen.features.clone();
+        fixed.features = chosen.features.0.clone();
         fixed.c = Some(chosen.c);
         fixed.class_weight = Some(chosen.class_weight.clone().into());
         fixed.search_features = false;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use linfa::ParamGuard;
 use thiserror::Error;
 
 use crate::data::{Columns, DataError, Format};
@@ -91,7 +92,8 @@ impl TrainOptions {
         if self.cv.is_some() && self.dev.is_some() {
             return Err(TrainError::Options("give either --dev or --cv, not both".into()));
         }
-        Ok(self.features.check()?)
+        self.features.check_ref()?;
+        Ok(())
     }
 }
 

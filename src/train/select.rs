@@ -14,7 +14,7 @@ use super::dataset::{LabeledSet, Splits};
 use super::options::{TrainError, TrainOptions};
 use super::Progress;
 use crate::eval::{Metric, Metrics};
-use crate::features::{FeatureConfig, Featurizer};
+use crate::features::{FeatureConfig, FeatureError, Featurizer, ValidFeatureConfig};
 use crate::model::{argmax, ClassWeight, LinearModel, LinearParams, ModelKind};
 
 /// One point of the grid, with its score once evaluated.
@@ -24,7 +24,7 @@ pub struct Candidate {
     pub variant: String,
     /// Feature settings of the variant.
     #[serde(skip)]
-    pub features: FeatureConfig,
+    pub features: ValidFeatureConfig,
     /// Inverse regularisation strength.
     pub c: f32,
     /// Class weighting.
@@ -69,7 +69,7 @@ pub struct Selection {
     pub candidates: Vec<Candidate>,
 }
 
-fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)> {
+fn variants(opts: &TrainOptions, selecting: bool) -> Result<Vec<(String, ValidFeatureConfig)>, FeatureError> {
     let base = opts.features.clone();
     let mut out = vec![("configured".to_string(), base.clone())];
     if selecting && opts.search_features {
@@ -82,7 +82,7 @@ fn variants(opts: &TrainOptions, selecting: bool) -> Vec<(String, FeatureConfig)
             out.push(("nb weighting".into(), FeatureConfig { nb_weighting: true, ..base }));
         }
     }
-    out
+    out.into_iter().map(|(name, features)| Ok((name, features.check()?))).collect()
 }
 
 fn grid(opts: &TrainOptions, labels: &[String], selecting: bool) -> Result<Vec<(f32, ClassWeight)>, TrainError> {
@@ -154,7 +154,7 @@ pub fn select(
         )));
     }
     let grid = grid(opts, &splits.labels, selecting)?;
-    let mut candidates: Vec<Candidate> = variants(opts, selecting)
+    let mut candidates: Vec<Candidate> = variants(opts, selecting)?
         .into_iter()
         .flat_map(|(variant, features)| {
             grid.iter().cloned().map(move |(c, class_weight)| Candidate {
@@ -190,7 +190,7 @@ pub fn select(
                 &train.y,
                 k,
                 opts.threads,
-            )?;
+            );
             let featurize_seconds = start.elapsed().as_secs_f64();
             let x_held = featurizer.transform(&held.docs(), opts.threads);
             let ds = DatasetBase::new(x, Array1::from(train.y.clone()));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use stance::batch::{ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
+use stance::batch::{default_thread_count, ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
 use stance::benchmark::BenchOptions;
 use stance::data::{Columns, Format, RecordReader};
 use stance::news::{Salience, DEFAULT_MIN_EVIDENCE};
@@ -75,9 +75,9 @@ pub(crate) struct ParseArgs {
     /// Write the scores as JSON to this file.
     #[arg(long, requires = "score")]
     pub(crate) metrics_json: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = default_thread_count())]
+    pub(crate) threads: usize,
     /// Write to this file (through FILE.partial, renamed when complete).
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
@@ -106,9 +106,9 @@ pub(crate) struct Common {
     /// Column (or JSONL key) with the text.
     #[arg(long, default_value = "text")]
     pub(crate) text_col: String,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = default_thread_count())]
+    pub(crate) threads: usize,
 }
 
 #[derive(ClapArgs, Debug)]

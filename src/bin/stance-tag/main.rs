@@ -29,8 +29,8 @@ macro_rules! say {
 }
 
 /// The worker thread count: zero is refused, too many are capped (with a note unless `quiet`).
-fn threads(requested: Option<usize>, quiet: bool) -> Result<usize> {
-    let (n, note) = thread_count(requested).map_err(anyhow::Error::msg)?;
+fn threads(requested: usize, quiet: bool) -> Result<usize> {
+    let (n, note) = thread_count(requested)?;
     if let (Some(note), false) = (note, quiet) {
         say!("stance-tag: {note}");
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Parser;
+use stance::batch::default_thread_count;
 use stance::data::Format;
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
@@ -108,7 +109,7 @@ pub(crate) struct Args {
     /// Column naming the stance holder (masked like the target; news stance).
     #[arg(long)]
     pub(crate) holder_col: Option<String>,
-    /// JSONL key of an array of target mentions ({from, to, mention, <label-col>}), one example each.
+    /// JSONL key of an array of target mentions ({from, to, mention, LABEL_COL}), one example each.
     #[arg(long)]
     pub(crate) spans_col: Option<String>,
     /// Rename labels: FROM=TO,FROM=TO.
@@ -186,9 +187,9 @@ pub(crate) struct Args {
     /// Random seed (the same data and seed give the same model).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub(crate) seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = default_thread_count())]
+    pub(crate) threads: usize,
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,

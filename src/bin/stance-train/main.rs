@@ -59,7 +59,7 @@ impl Progress for Bar {
 fn run(args: Args) -> Result<()> {
     let (inputs, outputs) = args.files();
     check_outputs(&inputs, &outputs)?;
-    let (threads, note) = thread_count(args.threads).map_err(anyhow::Error::msg)?;
+    let (threads, note) = thread_count(args.threads)?;
     if let (Some(note), false) = (note, args.quiet) {
         say!("stance-train: {note}");
     }
