@@ -2,6 +2,8 @@
 //! their modifiers, named canonically, and clustered across an article so that
 //! "the ceasefire agreement", "a permanent ceasefire" and "the agreement" are
 //! one event. Users may also declare targets with their aliases.
+//!
+//! Over 400 lines: the trigger and modifier word lists take a third of it.
 
 use super::NewsError;
 

@@ -1,4 +1,7 @@
 //! The article tagger: runs every news stage over an article.
+//!
+//! Over 400 lines: the per-sentence loop and the helpers only it uses (cue
+//! blending, object targets, sentence bounds) share the tagger's private state.
 
 use std::collections::BTreeMap;
 

@@ -3,6 +3,9 @@
 //! and written back. Reading is streaming, with a bound on line length and
 //! sentence size, and every error names the line; after an error the reader
 //! resumes at the next sentence.
+//!
+//! Over 400 lines: reading, writing and tree checks share the sentence types and
+//! their line bookkeeping.
 
 use std::fmt::Write as _;
 use std::io::{self, BufRead};
