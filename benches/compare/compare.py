@@ -223,17 +223,9 @@ class SklearnPeer:
         self.kind = kind
 
     def fit(self, texts, labels):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import FeatureUnion
         from sklearn.linear_model import LogisticRegression
         from sklearn.svm import LinearSVC
-        import numpy as np
-        feats = FeatureUnion([
-            ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                     lowercase=True, min_df=1, dtype=np.float32)),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                     lowercase=True, min_df=2, dtype=np.float32)),
-        ], n_jobs=1)
+        feats = suite.tfidf_features()
         X = feats.fit_transform(texts)
         if self.kind == "logreg":
             clf = LogisticRegression(C=LOGREG_C, class_weight="balanced", max_iter=2000,

@@ -63,6 +63,19 @@ SUITE_PEERS = ["fasttext", "vw", "logreg", "linearsvc"]
 
 # --------------------------------------------------------------------------- data
 
+
+def tfidf_features():
+    """The scikit-learn peers' features in both benchmarks: word 1-2-gram and char_wb 2-5-gram TF-IDF."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+    return FeatureUnion([
+        ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                 lowercase=True, min_df=1, dtype=np.float32)),
+        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                 lowercase=True, min_df=2, dtype=np.float32)),
+    ], n_jobs=1)
+
 def _read_csv(path):
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -291,20 +304,12 @@ def tune_worker(peer, dataset, data, result_path, metrics_fn):
     with tempfile.TemporaryDirectory(prefix="stance-suite-") as tmp:
         t_sel = time.perf_counter()
         if peer in ("logreg", "linearsvc"):
-            import numpy as np
-            from sklearn.feature_extraction.text import TfidfVectorizer
-            from sklearn.pipeline import FeatureUnion
             from sklearn.linear_model import LogisticRegression
             from sklearn.svm import LinearSVC
             import sklearn
             version = sklearn.__version__
             t0 = time.perf_counter()
-            feats = FeatureUnion([
-                ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                         lowercase=True, min_df=1, dtype=np.float32)),
-                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                         lowercase=True, min_df=2, dtype=np.float32)),
-            ], n_jobs=1)
+            feats = tfidf_features()
             X = feats.fit_transform(tr_x)
             feat_s = time.perf_counter() - t0
             Xd = feats.transform(dv_x)
