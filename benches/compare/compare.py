@@ -339,15 +339,7 @@ def run_peer(peer, task, args, predict_csv):
     result = os.path.join(args.out, "work", "%s-%s.json" % (peer, task))
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", peer, "--task", task,
            "--data", args.data, "--predict-csv", predict_csv, "--result", result]
-    rc, wall, rss, stderr = run_measured(cmd)
-    if rc != 0:
-        return {"peer": peer, "task": task, "error": "exit %d: %s" % (rc, stderr.strip()[-2000:])}
-    with open(result) as f:
-        res = json.load(f)
-    os.remove(result)
-    res["peak_mb"] = rss
-    res["process_seconds"] = wall
-    return res
+    return suite.worker_result(cmd, result, run_measured, {"peer": peer, "task": task})
 
 
 # stance-train settings per task: (row name, extra arguments). They are the ones stance-train's own

@@ -453,19 +453,25 @@ def run_stance_defaults(dataset, args, tmp, run_measured, labels_from_jsonl):
     return res
 
 
-def run_tuned_peer(peer, dataset, args, tmp, run_measured):
-    result = os.path.join(tmp, "suite-%s-%s.json" % (peer, dataset))
-    cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare.py"),
-           "--suite-worker", peer, "--dataset", dataset, "--data", args.data, "--result", result]
+def worker_result(cmd, result, run_measured, ident):
+    """Runs a worker process that writes its JSON to `result`; returns that JSON with the process's peak
+    memory and wall time, or `ident` with the error when it failed. Used by both benchmarks."""
     rc, wall, rss, stderr = run_measured(cmd)
     if rc != 0 or not os.path.exists(result):
-        return {"peer": peer, "dataset": dataset, "error": "exit %d: %s" % (rc, stderr.strip()[-1500:])}
+        return dict(ident, error="exit %d: %s" % (rc, stderr.strip()[-2000:]))
     with open(result) as f:
         r = json.load(f)
     os.remove(result)
     r["peak_mb"] = rss
     r["process_seconds"] = wall
     return r
+
+
+def run_tuned_peer(peer, dataset, args, tmp, run_measured):
+    result = os.path.join(tmp, "suite-%s-%s.json" % (peer, dataset))
+    cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare.py"),
+           "--suite-worker", peer, "--dataset", dataset, "--data", args.data, "--result", result]
+    return worker_result(cmd, result, run_measured, {"peer": peer, "dataset": dataset})
 
 
 def score(results, data, metrics_fn, crosscheck_fn):
