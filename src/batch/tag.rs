@@ -50,6 +50,8 @@ pub struct ArticleOptions {
     /// Stronger evidence for rows about events the article is not about
     /// (`None`: every event alike).
     pub salience: Option<Salience>,
+    /// Least summed evidence for a row whose holder has no state (an unknown name).
+    pub min_evidence_unplaced: f32,
 }
 
 impl Default for ArticleOptions {
@@ -61,6 +63,7 @@ impl Default for ArticleOptions {
             min_evidence: DEFAULT_MIN_EVIDENCE,
             max_evidence: config.max_evidence,
             salience: config.salience,
+            min_evidence_unplaced: config.min_mass_unplaced,
         }
     }
 }
@@ -108,6 +111,7 @@ impl ModelOptions {
             aggregate: AggregateParams { min_mass: articles.min_evidence, ..Default::default() },
             sentence_fallback: articles.per_sentence,
             salience: articles.salience,
+            min_mass_unplaced: articles.min_evidence_unplaced,
         };
         Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
     }
@@ -307,7 +311,7 @@ impl TagRun {
         }
         let (c, a) = (&o.columns, &o.articles);
         let settings = format!(
-            "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {} {:?}",
+            "{:?} {} {:?} {:?} {:?} {:?} {} {} {} {} {} {} {} {:?} {}",
             o.input_format,
             c.text,
             o.models.targets,
@@ -321,7 +325,8 @@ impl TagRun {
             a.min_evidence,
             a.max_evidence,
             o.max_record_bytes,
-            a.salience
+            a.salience,
+            a.min_evidence_unplaced
         );
         Ok(vec![
             ("format".into(), format!("{:?}", o.format).to_lowercase()),

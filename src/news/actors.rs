@@ -76,6 +76,10 @@ impl ActorEntry {
         self.role.split_whitespace().any(|t| t == token)
     }
 
+    fn has_token_prefix(&self, prefix: &str) -> bool {
+        self.role.split_whitespace().any(|t| t.starts_with(prefix))
+    }
+
     /// The state an actor belongs to: a group's `country=` code, else the actor itself.
     pub fn country(&self) -> &str {
         self.role.split_whitespace().find_map(|t| t.strip_prefix("country=")).unwrap_or(&self.actor)
@@ -280,6 +284,7 @@ impl Gazetteer {
     /// The shipped gazetteer, with `overrides` replacing rows of the same alias.
     pub fn new(overrides: Vec<ActorEntry>) -> Result<Self, NewsError> {
         let mut entries = parse_actors("models/actors.tsv", SHIPPED_ACTORS)?;
+        people_as_actors(&mut entries);
         entries.extend(overrides);
         Self::from_entries(entries)
     }
@@ -395,6 +400,60 @@ impl Gazetteer {
     }
 }
 
+/// Name particles written in lower case ("Bashar al-Assad", "Staffan de Mistura").
+fn particle(word: &str) -> bool {
+    matches!(word, "al" | "bin" | "ibn" | "de" | "da" | "van" | "von" | "el" | "le" | "la" | "du" | "di")
+        || word.starts_with("al-")
+        || word.starts_with("el-")
+}
+
+/// A person row that names someone ("Donald Trump", "al-Assad") rather than an
+/// office ("US president", "UN chief"): no word shared with its role, and every
+/// word capitalised or a name particle.
+fn names_a_person(e: &ActorEntry) -> bool {
+    let role: Vec<String> = e.role.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
+    e.kind == AliasKind::Person
+        && e.alias.split_whitespace().all(|w| {
+            (w.starts_with(char::is_uppercase) || particle(w))
+                && !w.split(|c: char| !c.is_alphanumeric()).any(|p| !p.is_empty() && role.contains(&p.to_lowercase()))
+        })
+}
+
+/// Named people become actors of their own, so that two people of one state keep
+/// their own stances (a president and the opposition leader, two candidates).
+/// The rows of one state, role and surname ("Donald Trump", "Donald J. Trump",
+/// "Trump") are one person, named by the shortest alias of two or more words;
+/// the row keeps the state as its country. Offices ("US president") stay the state's.
+/// Applied to the shipped rows only: a user's `--actors` row means what it says.
+fn people_as_actors(entries: &mut [ActorEntry]) {
+    let key = |e: &ActorEntry| {
+        let surname = e.alias.split_whitespace().next_back().unwrap_or_default().to_string();
+        (e.actor.clone(), e.role.clone(), surname)
+    };
+    let mut canonical: HashMap<(String, String, String), String> = HashMap::new();
+    for e in entries.iter().filter(|e| names_a_person(e)) {
+        let words = |a: &str| a.split_whitespace().count();
+        let better = |old: &String| {
+            let (n, o) = (words(&e.alias), words(old));
+            (n >= 2 && o < 2) || (n >= 2 && n < o) || (n < 2 && o < 2 && e.alias.len() > old.len())
+        };
+        let slot = canonical.entry(key(e)).or_insert_with(|| e.alias.clone());
+        if better(slot) {
+            slot.clone_from(&e.alias);
+        }
+    }
+    for e in entries.iter_mut().filter(|e| names_a_person(e)) {
+        let name = canonical[&key(e)].clone();
+        if !e.has_token_prefix("country=") {
+            e.role = format!("{} country={}", e.role, e.actor);
+        }
+        if e.alias == name {
+            e.role.push_str(" name");
+        }
+        e.actor = name;
+    }
+}
+
 fn next_word(s: &str) -> &str {
     let s = s.trim_start_matches([' ', '\u{a0}']);
     let end = s.find(|c: char| !(c.is_alphanumeric() || c == '\'')).unwrap_or(s.len());
@@ -442,6 +501,26 @@ mod tests {
         assert_eq!(g.display_name("TUR"), "Turkey");
         assert_eq!(g.display_name("USA"), "United States");
         assert_eq!(g.display_name("XYZ"), "XYZ");
+    }
+
+    #[test]
+    fn named_people_are_actors_of_their_own_and_offices_stay_the_states() {
+        let text = "Joe Biden criticised Donald Trump, and Trump replied; the US president left.";
+        let g = Gazetteer::new(Vec::new()).unwrap();
+        let found = g.find(text);
+        let got: Vec<(&str, &str, &str)> =
+            found.iter().map(|m| (&text[m.start..m.end], m.actor.as_str(), m.country.as_str())).collect();
+        let want = [
+            ("Joe Biden", "Joe Biden", "USA"),
+            ("Donald Trump", "Donald Trump", "USA"),
+            ("Trump", "Donald Trump", "USA"),
+            ("US president", "USA", "USA"),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(g.display_name("Donald Trump"), "Donald Trump");
+        // "al-Assad" is a name; "UN chief" is an office.
+        assert_eq!(g.find("al-Assad spoke")[0].actor, "Bashar al-Assad");
+        assert_eq!(g.find("the UN chief spoke")[0].actor, "UN");
     }
 
     #[test]

@@ -23,6 +23,6 @@ pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
 pub use salience::Salience;
 pub use tagger::{
-    ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig, SHIPPED_STANCE_MODEL,
-    SHIPPED_STANCE_MODEL_PATH,
+    ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig,
+    DEFAULT_MIN_EVIDENCE_UNPLACED, SHIPPED_STANCE_MODEL, SHIPPED_STANCE_MODEL_PATH,
 };

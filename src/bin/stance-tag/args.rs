@@ -162,6 +162,10 @@ pub(crate) struct TagArgs {
     /// the article is about.
     #[arg(long, default_value_t = Salience::default().lead_sentences)]
     pub(crate) salient_lead: usize,
+    /// Article mode: least summed evidence for a row whose holder has no state (a name the gazetteer does not
+    /// know, in sentences that name no state).
+    #[arg(long, default_value_t = ArticleOptions::default().min_evidence_unplaced)]
+    pub(crate) min_evidence_unplaced: f32,
     /// Write to this file (through FILE.partial, renamed when complete).
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
@@ -222,6 +226,7 @@ impl TagArgs {
                     lead_sentences: self.salient_lead,
                     min_mass_other: self.min_evidence_other,
                 }),
+                min_evidence_unplaced: self.min_evidence_unplaced,
             },
             input_format: c.input_format,
             columns: Columns {
