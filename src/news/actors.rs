@@ -432,11 +432,12 @@ fn people_as_actors(entries: &mut [ActorEntry]) {
     };
     let mut canonical: HashMap<(String, String, String), String> = HashMap::new();
     for e in entries.iter().filter(|e| names_a_person(e)) {
-        let words = |a: &str| a.split_whitespace().count();
-        let better = |old: &String| {
-            let (n, o) = (words(&e.alias), words(old));
-            (n >= 2 && o < 2) || (n >= 2 && n < o) || (n < 2 && o < 2 && e.alias.len() > old.len())
+        // Two or more words, fewest first; else the longest single word.
+        let rank = |a: &str| match a.split_whitespace().count() {
+            n @ 2.. => (0, n, 0),
+            _ => (1, 0, usize::MAX - a.len()),
         };
+        let better = |old: &String| rank(&e.alias) < rank(old);
         let slot = canonical.entry(key(e)).or_insert_with(|| e.alias.clone());
         if better(slot) {
             slot.clone_from(&e.alias);

@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod holders;
 mod names;
+mod people;
 mod salience;
 mod tagger;
 
@@ -21,6 +22,7 @@ pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict, DE
 pub use error::NewsError;
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
+pub use people::ArticlePeople;
 pub use salience::Salience;
 pub use tagger::{
     ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig,

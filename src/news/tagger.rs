@@ -254,6 +254,7 @@ impl ArticleTagger {
         let mut clusters = EventClusters::default();
         let mut last_holder: Option<ActorMention> = None;
         let mut topic: Option<usize> = None;
+        let mut people = super::people::ArticlePeople::default();
         let mut probs = vec![0f32; self.model.labels().len()];
         let mut spans = Vec::new();
         for span in split_sentences(text) {
@@ -291,6 +292,7 @@ impl ArticleTagger {
             }
             actors.extend(unknown);
             actors.sort_by_key(|a| a.start);
+            people.resolve(&mut actors);
             coref::resolve(s, &mut actors, last_holder.as_ref());
             // The sentence's tokens and stance-cue hits, computed once for every use below.
             let cue_hits = self.cue_hits(s);
