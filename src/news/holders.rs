@@ -152,16 +152,29 @@ pub fn link(sentence: &str, actors: &[ActorMention], events: &[EventMention]) ->
             continue;
         }
         let top = best.iter().map(|b| b.1).fold(0.0, f32::max);
-        for &(ai, w) in &best {
-            // Keep the best holder, and coordinated holders right beside it ("Egypt and Jordan").
-            let coordinated = best.iter().any(|&(bj, bw)| {
-                bw == top && bj != ai && {
-                    let (x, y) = if actors[ai].end <= actors[bj].start { (ai, bj) } else { (bj, ai) };
-                    let between = lower[actors[x].end..actors[y].start].trim();
-                    matches!(between, "and" | "," | ", and" | "as well as")
+        // Keep the best holder, and the holders coordinated with it ("Egypt and Jordan", "Egypt, Greece,
+        // Cyprus and France"): a chain of neighbours joined by "and" or commas shares the stance.
+        let joined = |x: usize, y: usize| {
+            let (x, y) = if actors[x].end <= actors[y].start { (x, y) } else { (y, x) };
+            actors[x].end <= actors[y].start
+                && matches!(lower[actors[x].end..actors[y].start].trim(), "and" | "," | ", and" | "as well as")
+        };
+        let mut coordinated: Vec<bool> = best.iter().map(|b| b.1 == top).collect();
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for i in 0..best.len() {
+                if !coordinated[i]
+                    && best[i].1 >= 0.5
+                    && (0..best.len()).any(|j| coordinated[j] && joined(best[i].0, best[j].0))
+                {
+                    coordinated[i] = true;
+                    grew = true;
                 }
-            });
-            if w == top || (coordinated && w >= 0.5) {
+            }
+        }
+        for (&(ai, w), &keep) in best.iter().zip(&coordinated) {
+            if keep {
                 links.push(Link { actor: ai, event: ei, weight: if w == top { w } else { top } });
             }
         }
@@ -202,5 +215,8 @@ mod tests {
         assert!(pairs("The United States imposed sanctions on Iran.").iter().all(|p| p.0 != "IRN"));
         let both = pairs("Egypt and Jordan welcomed the summit.");
         assert_eq!(both.len(), 2, "{both:?}");
+        let four = pairs("Egypt, Greece, Cyprus and France denounced the maritime agreement with Libya.");
+        let holders: Vec<&str> = four.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(holders, ["EGY", "GRC", "CYP", "FRA"], "every coordinated holder: {four:?}");
     }
 }
