@@ -30,11 +30,87 @@ pub const SHIPPED_STANCE_MODEL: &[u8] = include_bytes!(concat!("../../", shipped
 
 /// Words that cannot start an object target.
 const OBJECT_STOP: &[&str] = &[
-    "of", "from", "by", "in", "on", "for", "with", "to", "as", "at", "and", "or", "but", "that", "which", "who",
-    "whom", "whose", "when", "where", "while", "if", "because", "than", "into", "over", "after", "before", "about",
-    "it", "he", "she", "they", "we", "i", "you", "his", "her", "their", "its", "is", "was", "were", "are", "be",
-    "been", "has", "have", "had", "will", "would", "could", "should", "may", "might", "not", "also", "so", "said",
+    "of",
+    "from",
+    "by",
+    "in",
+    "on",
+    "for",
+    "with",
+    "to",
+    "as",
+    "at",
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "while",
+    "if",
+    "because",
+    "than",
+    "into",
+    "over",
+    "after",
+    "before",
+    "about",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "its",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "not",
+    "also",
+    "so",
+    "said",
     "says",
+    "since",
+    "him",
+    "them",
+    "me",
+    "us",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tomorrow",
+];
+
+/// Words that end an object phrase once it holds a content word.
+const OBJECT_BREAK: &[&str] = &[
+    "for", "of", "in", "on", "at", "from", "by", "with", "and", "or", "but", "since", "after", "before", "during",
+    "over", "to", "as", "than", "that", "which", "who", "was", "were", "is", "are", "died", "would", "will",
 ];
 
 /// Link weight factor for a holder whose target is the article's latest event.
@@ -474,10 +550,21 @@ impl ArticleTagger {
     /// Targets taken from the words after the first stance cue of a sentence.
     fn object_events(&self, s: &str, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>)) -> Vec<EventMention> {
         let Some(hit) = hits.first() else { return Vec::new() };
-        let rest: Vec<_> = tokens[hit.end..].iter().take_while(|t| !t.kind.is_clause_break(&t.text)).take(6).collect();
+        // Token texts are stemmed: compare the words as written.
+        let word = |t: &Token| s[t.start..t.end].to_lowercase();
+        let mut rest: Vec<_> =
+            tokens[hit.end..].iter().take_while(|t| !t.kind.is_clause_break(&t.text)).take(6).collect();
+        // The phrase ends before a preposition or conjunction that follows a content word
+        // ("parliament for parts of september and" is "parliament").
+        if let Some(cut) = (1..rest.len()).find(|&i| {
+            OBJECT_BREAK.contains(&word(rest[i]).as_str())
+                && rest[..i].iter().any(|t| t.text.chars().count() >= 4 && t.text.chars().all(char::is_alphabetic))
+        }) {
+            rest.truncate(cut);
+        }
         // An object starts with a determiner or a content word and holds a content word:
         // "from the committee", "and spiritual ..." or "that he ..." are not targets.
-        let starts_well = rest.first().is_some_and(|t| !OBJECT_STOP.contains(&t.text.as_str()));
+        let starts_well = rest.first().is_some_and(|t| !OBJECT_STOP.contains(&word(t).as_str()));
         let has_content = rest.iter().any(|t| t.text.chars().count() >= 4 && t.text.chars().all(char::is_alphabetic));
         // (The per-sentence view keeps every object: it reports links, not aggregated rows.)
         if !(self.config.sentence_fallback || starts_well && has_content) {
