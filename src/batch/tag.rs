@@ -9,7 +9,7 @@ use super::engine::{check_batch_size, run, BatchOptions, BatchSummary, Processor
 use super::error::BatchError;
 use super::resume::RunSignature;
 use super::{expand_inputs, ArticleProcessor, SentenceProcessor, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS};
-use crate::data::{Columns, Format, RecordReader};
+use crate::data::{Columns, Encoding, Format, RecordReader};
 use crate::features::TargetMode;
 use crate::hash::fnv1a64;
 use crate::model::{load, Classifier};
@@ -323,6 +323,11 @@ impl TagRun {
             o.max_record_bytes,
             a.salience
         );
+        // Input settings added later are named only when set, so earlier progress records still match.
+        let settings = match (c.no_header, c.encoding) {
+            (false, Encoding::Utf8) => settings,
+            (no_header, encoding) => format!("{settings} {no_header} {encoding:?}"),
+        };
         Ok(vec![
             ("format".into(), format!("{:?}", o.format).to_lowercase()),
             ("inputs".into(), format!("{}-files-{:016x}", names.len(), fnv1a64(0, names.join("\n").as_bytes()))),

@@ -1,5 +1,6 @@
 //! The example type every reader produces, and the column names it reads.
 
+use super::encoding::Encoding;
 use crate::features::{Doc, TargetRef};
 
 /// What the text is about: a named target, optionally located in the text.
@@ -63,4 +64,9 @@ pub struct Columns {
     /// and `to` character offsets, an optional `mention`, and the label under
     /// the label key. Each element becomes one example.
     pub spans: Option<String>,
+    /// CSV/TSV: the file has no header row, and the columns above are named by
+    /// their 1-based position (`"1"`, `"2"`, …).
+    pub no_header: bool,
+    /// The input's text encoding.
+    pub encoding: Encoding,
 }

@@ -93,8 +93,8 @@ impl JsonlReader {
     }
 
     fn parse_line(&mut self) -> Result<Vec<Example>, DataError> {
-        let text = std::str::from_utf8(&self.buf).map_err(|_| self.err(DataErrorKind::InvalidUtf8))?;
-        let value: Value = serde_json::from_str(text).map_err(|e| self.err(DataErrorKind::Json(e.to_string())))?;
+        let text = self.columns.encoding.decode(&self.buf).map_err(|kind| self.err(kind))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| self.err(DataErrorKind::Json(e.to_string())))?;
         let Value::Object(obj) = value else {
             return Err(self.err(DataErrorKind::Invalid("expected a JSON object".into())));
         };

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use stance::batch::{default_thread_count, ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
 use stance::benchmark::BenchOptions;
-use stance::data::{Columns, Format, RecordReader};
+use stance::data::{Columns, Encoding, Format, RecordReader};
 use stance::news::{Salience, DEFAULT_MIN_EVIDENCE};
 use stance::output::OutputFormat;
 
@@ -130,6 +130,12 @@ pub(crate) struct TagArgs {
     /// Column with a record or article id, copied to the output.
     #[arg(long)]
     pub(crate) id_col: Option<String>,
+    /// CSV/TSV without a header row: columns are then given by 1-based position (--text-col 2).
+    #[arg(long)]
+    pub(crate) no_header: bool,
+    /// Text encoding of the input files.
+    #[arg(long, value_enum, default_value_t = Encoding::default())]
+    pub(crate) encoding: Encoding,
     /// Sentence mode: report this many labels with probabilities (0: all).
     #[arg(long, default_value_t = 1)]
     pub(crate) top_k: usize,
@@ -229,6 +235,8 @@ impl TagArgs {
                 target: self.target_col,
                 holder: self.holder_col,
                 id: self.id_col,
+                no_header: self.no_header,
+                encoding: self.encoding,
                 ..Columns::default()
             },
             format: self.format,

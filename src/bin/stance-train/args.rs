@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Parser;
 use stance::batch::default_thread_count;
-use stance::data::Format;
+use stance::data::{Encoding, Format};
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
@@ -28,6 +28,9 @@ Examples:
   stance-train --train train.jsonl --test dev-rw.jsonl --text-col sentence_normalized \\
       --spans-col targets --label-col polarity \\
       --label-map 2.0=negative,4.0=neutral,6.0=positive --cv 5 --output news.stance
+
+  # A headerless label<TAB>text file in Windows-1252, columns by position:
+  stance-train --train rt.tsv --no-header --label-col 1 --text-col 2 --encoding cp1252 --cv 5 -o rt.stance
 
   # A linear SVM with fixed settings, TSV input, 5-fold cross-validation:
   stance-train --train data.tsv --text-col sentence --label-col y --model svm --cv 5 --output m.stance
@@ -112,6 +115,12 @@ pub(crate) struct Args {
     /// JSONL key of an array of target mentions ({from, to, mention, LABEL_COL}), one example each.
     #[arg(long)]
     pub(crate) spans_col: Option<String>,
+    /// CSV/TSV without a header row: columns are then given by 1-based position (--text-col 2 --label-col 1).
+    #[arg(long)]
+    pub(crate) no_header: bool,
+    /// Text encoding of the input files.
+    #[arg(long, value_enum, default_value_t = Encoding::default())]
+    pub(crate) encoding: Encoding,
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
     pub(crate) label_map: Option<LabelMap>,
@@ -210,6 +219,8 @@ impl Args {
         o.columns.target = self.target_col.clone();
         o.columns.spans = self.spans_col.clone();
         o.columns.holder = self.holder_col.clone();
+        o.columns.no_header = self.no_header;
+        o.columns.encoding = self.encoding;
         o.label_map = self.label_map.clone().unwrap_or_default();
         o.kind = self.model;
         o.text = TextConfig {
