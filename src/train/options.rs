@@ -180,11 +180,14 @@ pub enum TrainError {
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
-    /// The model was written but the metrics report could not be.
-    #[error("the model was written to {}, but the metrics could not be", model.display())]
+    /// The metrics report could not be written (after the model, if one was).
+    #[error("{}", match model {
+        Some(model) => format!("the model was written to {}, but the metrics could not be", model.display()),
+        None => "the metrics could not be written".to_string(),
+    })]
     Metrics {
-        /// The model file written.
-        model: PathBuf,
+        /// The model file written, if any.
+        model: Option<PathBuf>,
         /// Why the metrics could not be written.
         #[source]
         source: ModelError,

@@ -32,6 +32,9 @@ Examples:
   # A headerless label<TAB>text file in Windows-1252, columns by position:
   stance-train --train rt.tsv --no-header --label-col 1 --text-col 2 --encoding cp1252 --cv 5 -o rt.stance
 
+  # Score a saved model on a labelled file, no training (the same report and JSON):
+  stance-train --evaluate sentiment.stance --test test.csv --metrics-json scores.json
+
   # A linear SVM with fixed settings, TSV input, 5-fold cross-validation:
   stance-train --train data.tsv --text-col sentence --label-col y --model svm --cv 5 --output m.stance
 
@@ -89,8 +92,11 @@ pub(crate) struct SyntaxArgs {
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// Training data (.csv, .tsv or .jsonl); repeat to concatenate files.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "evaluate")]
     pub(crate) train: Vec<PathBuf>,
+    /// Evaluate this model file on --test (and --dev) without training: the same report and --metrics-json.
+    #[arg(long, value_name = "MODEL", conflicts_with_all = ["train", "output", "cv"])]
+    pub(crate) evaluate: Option<PathBuf>,
     /// Development data: selects C, class weighting and feature options.
     #[arg(long)]
     pub(crate) dev: Option<PathBuf>,
@@ -124,9 +130,9 @@ pub(crate) struct Args {
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
     pub(crate) label_map: Option<LabelMap>,
-    /// Model file to write.
+    /// Model file to write (without it, only the report is written).
     #[arg(long, short)]
-    pub(crate) output: PathBuf,
+    pub(crate) output: Option<PathBuf>,
     /// Write the metrics report as JSON to this file.
     #[arg(long)]
     pub(crate) metrics_json: Option<PathBuf>,
@@ -258,8 +264,8 @@ impl Args {
 /// The inputs and the `(option, path)` outputs of a run, for `check_outputs`.
 type Files<'a> = (Vec<&'a Path>, Vec<(&'static str, &'a Path)>);
 
-fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: &'a Path, metrics: Option<&'a Path>) -> Files<'a> {
-    let mut outputs = vec![("--output", output)];
+fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: Option<&'a Path>, metrics: Option<&'a Path>) -> Files<'a> {
+    let mut outputs: Vec<_> = output.map(|p| ("--output", p)).into_iter().collect();
     outputs.extend(metrics.map(|p| ("--metrics-json", p)));
     (inputs.collect(), outputs)
 }
@@ -267,9 +273,9 @@ fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: &'a Path, metrics: 
 impl Args {
     /// The files the run reads and writes.
     pub(crate) fn files(&self) -> Files<'_> {
-        let more = [&self.dev, &self.test, &self.lexicon].into_iter().flatten();
+        let more = [&self.dev, &self.test, &self.lexicon, &self.evaluate].into_iter().flatten();
         let inputs = self.train.iter().chain(more).map(PathBuf::as_path);
-        files(inputs, &self.output, self.metrics_json.as_deref())
+        files(inputs, self.output.as_deref(), self.metrics_json.as_deref())
     }
 }
 
@@ -277,7 +283,7 @@ impl SyntaxArgs {
     /// The files the run reads and writes.
     pub(crate) fn files(&self) -> Files<'_> {
         let inputs = [Some(&self.train), self.dev.as_ref(), self.test.as_ref()].into_iter().flatten();
-        files(inputs.map(PathBuf::as_path), &self.output, self.metrics_json.as_deref())
+        files(inputs.map(PathBuf::as_path), Some(&self.output), self.metrics_json.as_deref())
     }
 
     /// The training parameters.
