@@ -83,3 +83,44 @@ fn a_cp1252_file_read_as_utf8_names_the_line_and_suggests_encoding() {
         train(["--no-header", "--text-col", "sentence", "--train", &s(&tsv), "-o", &s(&dir.path().join("x.stance"))]);
     named.expect_code(1).expect_stderr(&["field `sentence`: without a header row, columns are given by their 1-based"]);
 }
+
+#[test]
+fn kept_columns_are_carried_to_every_output_format() {
+    let input = s(&fixture("reviews_test.csv"));
+    let base = ["--text-col", "sentence", "--keep-cols", "verdict,id"];
+    let jsonl = common::tag(base.iter().copied().chain(["--format", "jsonl", &input]));
+    jsonl.expect_code(0);
+    let records = common::jsonl(&jsonl.stdout);
+    assert_eq!(records.len(), 12);
+    // `id` is an output column already: the input's is `input_id`.
+    assert_eq!((&records[0]["verdict"], &records[0]["input_id"]), (&"pos".into(), &"201".into()));
+    // In column order: the kept columns after `id`.
+    assert!(jsonl.stdout.contains(r#""id":null,"verdict":"pos","input_id":"201","label":"#), "{}", jsonl.stdout);
+
+    let csv = common::tag(base.iter().copied().chain(["--format", "csv", "--top-k", "0", &input]));
+    csv.expect_code(0);
+    let mut lines = csv.stdout.lines();
+    assert_eq!(lines.next(), Some("source,line,id,verdict,input_id,label,score,p_neg,p_neu,p_pos,text,error"));
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&first[3..5], ["pos", "201"]);
+    let sum: f64 = first[7..10].iter().map(|p| p.parse::<f64>().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-3, "--top-k 0 fills every probability column: {first:?}");
+
+    let table = common::tag(base.iter().copied().chain([&input[..]]));
+    table.expect_code(0);
+    assert!(table
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .eq(["source", "line", "id", "verdict", "input_id", "label", "score", "top", "text", "error"]));
+
+    // A column the file lacks is an error naming it; lines of text have no columns to keep.
+    let missing = common::tag(["--text-col", "sentence", "--keep-cols", "nope", "--format", "jsonl", &input]);
+    missing.expect_code(2);
+    assert!(missing.stdout.contains("field `nope`: no such column"), "{}", missing.stdout);
+    let lines = common::tag(["--keep-cols", "x", "--format", "jsonl", &s(&fixture("sentences.txt"))]);
+    lines.expect_code(2);
+    assert!(lines.stdout.contains("kept columns need CSV, TSV or JSONL input"), "{}", lines.stdout);
+}

@@ -147,6 +147,7 @@ fn read_document(path: &Path, limit: usize, encoding: Encoding) -> Result<Exampl
         holder: None,
         id: Some(path.display().to_string()),
         line: 1,
+        kept: Vec::new(),
     })
 }
 

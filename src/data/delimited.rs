@@ -245,6 +245,7 @@ pub struct DelimitedReader {
     target: Option<(usize, String)>,
     id: Option<(usize, String)>,
     holder: Option<(usize, String)>,
+    keep: Vec<(usize, String)>,
     /// Fields per record: the header's, or without one the first record's (`None` until it is read).
     width: Option<u64>,
     encoding: Encoding,
@@ -307,6 +308,7 @@ impl DelimitedReader {
         let target = columns.target.as_deref().map(|c| column(path, header, c)).transpose()?;
         let id = columns.id.as_deref().map(|c| column(path, header, c)).transpose()?;
         let holder = columns.holder.as_deref().map(|c| column(path, header, c)).transpose()?;
+        let keep = columns.keep.iter().map(|c| column(path, header, c)).collect::<Result<_, _>>()?;
         reader.get_mut().limit = max_bytes as u64;
         Ok(Self {
             path: path.to_path_buf(),
@@ -318,6 +320,7 @@ impl DelimitedReader {
             target,
             id,
             holder,
+            keep,
             width: header.map(|h| h.len() as u64),
             encoding: columns.encoding,
             max_bytes,
@@ -335,7 +338,8 @@ impl DelimitedReader {
 
     /// The columns read, for the check against the first headerless record.
     fn columns(&self) -> impl Iterator<Item = &(usize, String)> {
-        std::iter::once(&self.text).chain([&self.label, &self.target, &self.id, &self.holder].into_iter().flatten())
+        let named = [&self.label, &self.target, &self.id, &self.holder].into_iter().flatten();
+        std::iter::once(&self.text).chain(named).chain(&self.keep)
     }
 
     fn example(&self, line: u64) -> Result<Example, DataError> {
@@ -375,7 +379,8 @@ impl DelimitedReader {
             Some(col) => Some(self.field(line, col)?.to_string()),
             None => None,
         };
-        Ok(Example { text: text.into(), label, target, holder, id, line })
+        let kept = self.keep.iter().map(|c| Ok(Some(self.field(line, c)?.into_owned()))).collect::<Result<_, _>>()?;
+        Ok(Example { text: text.into(), label, target, holder, id, line, kept })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.

@@ -27,6 +27,8 @@ pub struct Example {
     pub id: Option<String>,
     /// 1-based line where the record starts.
     pub line: u64,
+    /// The values of [`Columns::keep`], in its order (`None`: a JSONL key absent or null).
+    pub kept: Vec<Option<String>>,
 }
 
 impl Target {
@@ -69,4 +71,6 @@ pub struct Columns {
     pub no_header: bool,
     /// The input's text encoding.
     pub encoding: Encoding,
+    /// CSV/TSV/JSONL: more columns whose values are carried to the output as read.
+    pub keep: Vec<String>,
 }

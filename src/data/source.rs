@@ -117,6 +117,10 @@ impl RecordReader {
             let kind = DataErrorKind::Invalid("--no-header applies to CSV and TSV input only".into());
             return Err(DataError::new(path, kind));
         }
+        if !columns.keep.is_empty() && format == Format::Lines {
+            let kind = DataErrorKind::Invalid("kept columns need CSV, TSV or JSONL input, not lines of text".into());
+            return Err(DataError::new(path, kind));
+        }
         let inner = match format {
             Format::Csv | Format::Tsv => {
                 let delim = if format == Format::Csv { b',' } else { b'\t' };
@@ -165,6 +169,7 @@ impl Iterator for RecordReader {
                         holder: None,
                         id: None,
                         line: *line,
+                        kept: Vec::new(),
                     }));
                 }
             },

@@ -136,6 +136,10 @@ pub(crate) struct TagArgs {
     /// Text encoding of the input files.
     #[arg(long, value_enum, default_value_t = Encoding::default())]
     pub(crate) encoding: Encoding,
+    /// Sentence mode: copy these input columns (or JSONL keys) into each output record, after `id`
+    /// (named input_NAME when NAME is an output column, e.g. label).
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    pub(crate) keep_cols: Vec<String>,
     /// Sentence mode: report this many labels with probabilities (0: all).
     #[arg(long, default_value_t = 1)]
     pub(crate) top_k: usize,
@@ -237,6 +241,7 @@ impl TagArgs {
                 id: self.id_col,
                 no_header: self.no_header,
                 encoding: self.encoding,
+                keep: self.keep_cols,
                 ..Columns::default()
             },
             format: self.format,
