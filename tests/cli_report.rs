@@ -92,3 +92,55 @@ fn a_report_alone_needs_no_output_and_class_weights_are_shown_by_label() {
     assert!(run.stdout.ends_with("\nmodel: not written (no --output)\n"), "{}", run.stdout);
     assert_eq!(common::dir_entries(dir.path()), ["m.json"]);
 }
+
+#[test]
+fn labels_keep_a_given_or_first_seen_order_in_the_model_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.stance");
+    let run = |order: &str| {
+        let mut args = common::review_args(&model);
+        args.extend(["--test".into(), s(&fixture("reviews_test.csv")), "--labels".into(), order.into()]);
+        let run = train(&args);
+        run.expect_code(0);
+        run.stdout
+    };
+    let given = run("pos,neu,neg");
+    assert!(given.contains("3 labels (pos, neu, neg)"), "{given}");
+    let rows: Vec<&str> = test_table(&given).lines().skip(2).take(3).map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(rows, ["pos", "neu", "neg"]);
+    assert!(test_table(&given).contains("                   pos       neu       neg\n"), "{given}");
+    // The model's classes are in that order, and it predicts the same labels as the sorted model.
+    let tagged = |model: &std::path::Path| {
+        let out = common::run(
+            common::TAG,
+            [
+                "-m",
+                &s(model),
+                "-q",
+                "--format",
+                "csv",
+                "--top-k",
+                "0",
+                "--text-col",
+                "sentence",
+                &s(&fixture("reviews_test.csv")),
+            ],
+        );
+        out.expect_code(0);
+        out.stdout
+    };
+    let given_tags = tagged(&model);
+    assert!(given_tags.starts_with("source,line,id,label,score,p_pos,p_neu,p_neg,"), "{given_tags}");
+    let first_seen = run("first-seen");
+    assert!(first_seen.contains("3 labels (pos, neg, neu)"), "{first_seen}");
+    let sorted = run("sorted");
+    assert!(sorted.contains("3 labels (neg, neu, pos)"), "{sorted}");
+    let labels_of =
+        |csv: &str| csv.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(labels_of(&given_tags), labels_of(&tagged(&model)));
+    let mut bad = common::review_args(&model);
+    bad.extend(["--labels".into(), "pos,neg".into()]);
+    train(&bad)
+        .expect_code(1)
+        .expect_stderr(&["--labels must name every label of the training data once: missing [\"neu\"]"]);
+}

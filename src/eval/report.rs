@@ -48,7 +48,8 @@ pub fn format_table(title: &str, m: &Metrics) -> String {
     let width = m.per_label.keys().map(String::len).max().unwrap_or(5).max(12);
     let mut out = format!("{title} ({} examples)\n", m.n);
     out += &format!("{:<width$}  {:>9}  {:>6}  {:>6}  {:>7}\n", "label", "precision", "recall", "f1", "support");
-    for (name, l) in &m.per_label {
+    // In class order (the model's), not by name.
+    for (name, l) in m.confusion.labels.iter().filter_map(|n| m.per_label.get(n).map(|l| (n, l))) {
         out += &format!("{name:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}\n", l.precision, l.recall, l.f1, l.support);
     }
     out += &format!(

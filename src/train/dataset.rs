@@ -47,7 +47,7 @@ impl LabeledSet {
 /// Train, dev and test splits with a common label set.
 #[derive(Debug, Clone)]
 pub struct Splits {
-    /// Label names, sorted; indices into this list are class indices.
+    /// Label names in [`TrainOptions::label_order`] (sorted by default); indices into this list are class indices.
     pub labels: Vec<String>,
     /// Training split.
     pub train: LabeledSet,
@@ -169,9 +169,8 @@ impl Splits {
             parts.push(read_labelled(opts, p, examples)?);
             hashes.push(hash);
         }
-        let mut labels: Vec<String> = parts.iter().flatten().filter_map(|e| e.label.clone()).collect();
-        labels.sort();
-        labels.dedup();
+        let seen = parts.iter().flatten().filter_map(|e| e.label.as_deref());
+        let labels = opts.label_order.order(seen).map_err(TrainError::Options)?;
         if labels.len() < 2 {
             let only = labels.first().cloned().unwrap_or_default();
             let kind =

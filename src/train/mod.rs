@@ -8,7 +8,7 @@ mod select;
 
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
-pub use options::{parse_label_map, ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
+pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
 pub use select::{Candidate, Fitted, Selection};
 
 use std::path::Path;

@@ -29,6 +29,8 @@ pub struct TrainOptions {
     pub columns: Columns,
     /// Label renames applied on reading, e.g. `2.0 → negative`.
     pub label_map: Vec<(String, String)>,
+    /// The order of the classes in the model and its reports.
+    pub label_order: LabelOrder,
     /// Model type.
     pub kind: ModelKind,
     /// Text settings.
@@ -65,6 +67,7 @@ impl TrainOptions {
             format: None,
             columns: Columns { text: text_col.into(), label: Some(label_col.into()), ..Columns::default() },
             label_map: Vec::new(),
+            label_order: LabelOrder::Sorted,
             kind: ModelKind::LogReg,
             text: TextConfig::default(),
             features: FeatureConfig::default(),
@@ -94,6 +97,65 @@ impl TrainOptions {
         }
         self.features.check_ref()?;
         Ok(())
+    }
+}
+
+/// The order of the classes (their indices in the model, the rows of the
+/// reports). Sorted by default, so the same labels give the same model
+/// whatever order the data has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelOrder {
+    /// Sorted by name (byte order).
+    Sorted,
+    /// In the order of first appearance in the training files.
+    FirstSeen,
+    /// As given; must name each label of the training data once.
+    Given(Vec<String>),
+}
+
+impl std::str::FromStr for LabelOrder {
+    type Err = String;
+
+    /// Parses `sorted`, `first-seen`, or a list `a,b,c`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sorted" => Ok(Self::Sorted),
+            "first-seen" => Ok(Self::FirstSeen),
+            _ => Ok(Self::Given(s.split(',').map(|l| l.trim().to_string()).collect())),
+        }
+    }
+}
+
+impl LabelOrder {
+    /// The classes of `seen` (the training labels in file order, repeats
+    /// included) in this order; a given list must name each of them once.
+    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+        let mut labels: Vec<String> = Vec::new();
+        for l in seen {
+            if !labels.iter().any(|k| k == l) {
+                labels.push(l.to_string());
+            }
+        }
+        match self {
+            Self::FirstSeen => {}
+            Self::Sorted => labels.sort(),
+            Self::Given(given) => {
+                let missing: Vec<&str> = labels.iter().filter(|l| !given.contains(l)).map(String::as_str).collect();
+                let extra: Vec<&str> = given.iter().filter(|l| !labels.contains(l)).map(String::as_str).collect();
+                let twice = given.iter().enumerate().find(|(i, l)| given[..*i].contains(l));
+                if !missing.is_empty() || !extra.is_empty() {
+                    return Err(format!(
+                        "--labels must name every label of the training data once: missing {:?}, not in the data {:?}",
+                        missing, extra
+                    ));
+                }
+                if let Some((_, l)) = twice {
+                    return Err(format!("--labels names {l:?} twice"));
+                }
+                labels = given.clone();
+            }
+        }
+        Ok(labels)
     }
 }
 
@@ -195,4 +257,23 @@ pub enum TrainError {
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_orders() {
+        let seen = || ["pos", "neg", "pos", "neu"].into_iter();
+        let order = |o: &str| o.parse::<LabelOrder>().unwrap().order(seen());
+        assert_eq!(order("sorted").unwrap(), ["neg", "neu", "pos"]);
+        assert_eq!(order("first-seen").unwrap(), ["pos", "neg", "neu"]);
+        assert_eq!(order("neu, pos,neg").unwrap(), ["neu", "pos", "neg"]);
+        assert_eq!(
+            order("neg,pos,meh").unwrap_err(),
+            "--labels must name every label of the training data once: missing [\"neu\"], not in the data [\"meh\"]"
+        );
+        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), "--labels names \"pos\" twice");
+    }
 }

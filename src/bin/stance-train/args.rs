@@ -12,7 +12,7 @@ use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{parse_label_map, ClassWeightSpec, TrainOptions, DEFAULT_SEED};
+use stance::train::{parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -127,6 +127,10 @@ pub(crate) struct Args {
     /// Text encoding of the input files.
     #[arg(long, value_enum, default_value_t = Encoding::default())]
     pub(crate) encoding: Encoding,
+    /// Class order in the model and reports: sorted, first-seen (as in the training data), or a list
+    /// naming every label once, e.g. very_negative,negative,neutral,positive,very_positive.
+    #[arg(long, default_value = "sorted", value_name = "ORDER")]
+    pub(crate) labels: LabelOrder,
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
     pub(crate) label_map: Option<LabelMap>,
@@ -228,6 +232,7 @@ impl Args {
         o.columns.no_header = self.no_header;
         o.columns.encoding = self.encoding;
         o.label_map = self.label_map.clone().unwrap_or_default();
+        o.label_order = self.labels.clone();
         o.kind = self.model;
         o.text = TextConfig {
             unicode: true,
