@@ -144,3 +144,32 @@ fn labels_keep_a_given_or_first_seen_order_in_the_model_and_report() {
         .expect_code(1)
         .expect_stderr(&["--labels must name every label of the training data once: missing [\"neu\"]"]);
 }
+
+#[test]
+fn a_c_grid_is_searched_and_cv_reports_each_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("m.json");
+    let base = ["--train", &s(&fixture("reviews_train.csv")), "--text-col", "sentence", "--label-col", "verdict"];
+    let run = train(base.iter().copied().chain(["--cv", "3", "--c", "0.01,100", "--no-search-features"]).chain([
+        "--class-weight",
+        "balanced",
+        "--metrics-json",
+        &s(&json),
+    ]));
+    run.expect_code(0);
+    let report: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let cs: Vec<f64> =
+        report["selection"]["candidates"].as_array().unwrap().iter().map(|c| c["c"].as_f64().unwrap()).collect();
+    assert_eq!(cs.len(), 2);
+    assert!((cs[0] - 0.01).abs() < 1e-6 && (cs[1] - 100.0).abs() < 1e-3, "{cs:?}");
+    let folds: Vec<f64> =
+        report["selection"]["fold_scores"].as_array().unwrap().iter().map(|f| f.as_f64().unwrap()).collect();
+    assert_eq!(folds.len(), 3);
+    let mean = folds.iter().sum::<f64>() / 3.0;
+    assert!((mean - report["selection"]["chosen"]["score"].as_f64().unwrap()).abs() < 1e-9);
+    let line = run.stdout.lines().find(|l| l.starts_with("folds: ")).expect("a folds line");
+    assert_eq!(line.split(' ').count(), 4, "{line}");
+
+    let no_selection = train(base.iter().copied().chain(["--c", "0.1,1"]));
+    no_selection.expect_code(1).expect_stderr(&["a C grid (--c A,B,...) needs --dev or --cv"]);
+}

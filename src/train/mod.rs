@@ -9,7 +9,7 @@ mod select;
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
 pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
-pub use select::{Candidate, Fitted, Selection};
+pub use select::{default_c_grid, Candidate, Fitted, Selection};
 
 use std::path::Path;
 use std::time::Instant;
@@ -60,6 +60,9 @@ impl TrainOutcome {
     pub fn report_json(&self) -> serde_json::Value {
         let mut report = self.stored_report();
         report["train"]["fit_seconds"] = serde_json::json!(self.fit_seconds);
+        if !self.selection.fold_scores.is_empty() {
+            report["selection"]["fold_scores"] = serde_json::json!(self.selection.fold_scores);
+        }
         report
     }
 
@@ -102,6 +105,10 @@ impl TrainOutcome {
             "selection: {how} → {} features, C={}, class weight {weight}{score}\n",
             s.chosen.variant, s.chosen.c
         );
+        if !s.fold_scores.is_empty() {
+            let folds: Vec<String> = s.fold_scores.iter().map(|f| format!("{f:.4}")).collect();
+            text += &format!("folds: {}\n", folds.join(" "));
+        }
         text += &format!(
             "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
             kind_name(c.info().params.kind),

@@ -37,8 +37,10 @@ pub struct TrainOptions {
     pub text: TextConfig,
     /// Feature settings.
     pub features: FeatureConfig,
-    /// Fixed C; when `None` and selecting, a grid is searched (else 1).
+    /// Fixed C; when `None` and selecting, [`TrainOptions::c_grid`] is searched (else the model's default C).
     pub c: Option<f32>,
+    /// The C values searched when selecting ([`default_c_grid`](super::default_c_grid) when `None`).
+    pub c_grid: Option<Vec<f32>>,
     /// Fixed class weighting; when `None` and selecting, both are tried (else balanced).
     pub class_weight: Option<ClassWeightSpec>,
     /// Try feature variants (character n-grams on/off, NB weighting) during selection.
@@ -72,6 +74,7 @@ impl TrainOptions {
             text: TextConfig::default(),
             features: FeatureConfig::default(),
             c: None,
+            c_grid: None,
             class_weight: None,
             search_features: true,
             cv: None,

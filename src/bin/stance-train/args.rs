@@ -12,7 +12,7 @@ use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
+use stance::train::{default_c_grid, parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -143,9 +143,8 @@ pub(crate) struct Args {
     /// Model: multinomial logistic regression or linear SVM.
     #[arg(long, value_enum, default_value_t = ModelKind::LogReg)]
     pub(crate) model: ModelKind,
-    /// Inverse regularisation strength; searched on --dev/--cv when not given.
-    #[arg(long)]
-    pub(crate) c: Option<f32>,
+    #[arg(long, value_delimiter = ',', value_name = "C[,C...]", help = c_help())]
+    pub(crate) c: Vec<f32>,
     /// balanced, uniform, or per label LABEL=W,LABEL=W; searched when not given.
     #[arg(long)]
     pub(crate) class_weight: Option<ClassWeightSpec>,
@@ -253,7 +252,11 @@ impl Args {
             lexicon: self.lexicon.as_deref().map(Lexicon::read_tsv).transpose()?,
             ..FeatureConfig::default()
         };
-        o.c = self.c;
+        match self.c[..] {
+            [] => {}
+            [c] => o.c = Some(c),
+            _ => o.c_grid = Some(self.c.clone()),
+        }
         o.class_weight = self.class_weight.clone();
         o.search_features = !self.no_search_features;
         o.cv = self.cv;
@@ -264,6 +267,17 @@ impl Args {
         o.threads = threads;
         Ok(o)
     }
+}
+
+/// `--c`'s help, naming the library's default grids.
+fn c_help() -> String {
+    let grid = |kind| default_c_grid(kind).iter().map(f32::to_string).collect::<Vec<_>>().join(",");
+    format!(
+        "Inverse regularisation strength: one value, or a grid searched on --dev/--cv, e.g. 0.01,0.1,1,10,100 \
+         (default grid: logreg {}, svm {})",
+        grid(ModelKind::LogReg),
+        grid(ModelKind::Svm)
+    )
 }
 
 /// The inputs and the `(option, path)` outputs of a run, for `check_outputs`.
