@@ -249,6 +249,8 @@ pub struct DelimitedReader {
     /// Fields per record: the header's, or without one the first record's (`None` until it is read).
     width: Option<u64>,
     encoding: Encoding,
+    /// No header row: the width is the first record's.
+    headerless: bool,
     max_bytes: usize,
     /// Set once reading failed: the rest of the file cannot be read.
     done: bool,
@@ -323,6 +325,7 @@ impl DelimitedReader {
             keep,
             width: header.map(|h| h.len() as u64),
             encoding: columns.encoding,
+            headerless: columns.no_header,
             max_bytes,
             done: false,
         })
@@ -398,7 +401,11 @@ impl DelimitedReader {
                     return Some(self.first_headerless(line));
                 };
                 if found != expected {
-                    let kind = DataErrorKind::Ragged { expected, found };
+                    let kind = if self.headerless {
+                        DataErrorKind::Invalid(format!("record has {found} fields, the first record has {expected}"))
+                    } else {
+                        DataErrorKind::Ragged { expected, found }
+                    };
                     return Some(Err(DataError::new(&self.path, kind).at_line(line)));
                 }
                 Some(self.example(line))

@@ -291,7 +291,7 @@ mod tests {
         assert_eq!((&*first.text, first.label.as_deref(), first.line), ("good film", Some("pos"), 1));
         let second = got[1].as_ref().unwrap();
         assert_eq!((&*second.text, second.line), ("bad \"film\"", 3));
-        assert_eq!(got[2].as_ref().unwrap_err().to_string(), "in:4: record has 1 fields, the header has 2");
+        assert_eq!(got[2].as_ref().unwrap_err().to_string(), "in:4: record has 1 fields, the first record has 2");
         // A BOM before a first field that is the text is dropped too.
         let got = read("\u{feff}hello,x\n".as_bytes(), Format::Csv, &Columns { no_header: true, ..cols("1", None) });
         assert_eq!(&*got[0].as_ref().unwrap().text, "hello");
