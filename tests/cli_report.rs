@@ -173,3 +173,22 @@ fn a_c_grid_is_searched_and_cv_reports_each_fold() {
     let no_selection = train(base.iter().copied().chain(["--c", "0.1,1"]));
     no_selection.expect_code(1).expect_stderr(&["a C grid (--c A,B,...) needs --dev or --cv"]);
 }
+
+#[test]
+fn stance_tag_scores_a_labelled_file_as_stance_train_evaluate_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::review_model();
+    let test = s(&fixture("reviews_test.csv"));
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    let cols = ["--text-col", "sentence", "--label-col", "verdict"];
+    let evaluated =
+        train(["--evaluate", &s(model), "--test", &test, "--metrics-json", &s(&a)].iter().copied().chain(cols));
+    evaluated.expect_code(0);
+    let tagged =
+        common::run(common::TAG, ["-m", &s(model), "-q", "--metrics-json", &s(&b), &test].iter().copied().chain(cols));
+    tagged.expect_code(0);
+    assert_eq!(tagged.stdout, evaluated.stdout);
+    assert_eq!(fs::read_to_string(&a).unwrap(), fs::read_to_string(&b).unwrap());
+    // Without a model there is nothing to score.
+    common::run(common::TAG, ["--label-col", "verdict", &test]).expect_code(2);
+}
