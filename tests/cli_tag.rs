@@ -124,15 +124,29 @@ fn csv_json_and_table_output_formats() {
 
     let csv_out = tag(["--format", "csv", "--top-k", "2", &input]);
     csv_out.expect_code(0);
-    assert!(csv_out.stdout.starts_with("source,line,id,label,score,top,text,error\n"), "{}", csv_out.stdout);
+    // One probability column per label of the model, filled for the top k.
+    let header = "source,line,id,label,score,p_neg,p_neu,p_pos,text,error\n";
+    assert!(csv_out.stdout.starts_with(header), "{}", csv_out.stdout);
     let mut reader = csv::Reader::from_reader(csv_out.stdout.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), expected.len());
     for (row, rec) in rows.iter().zip(&expected) {
         assert_eq!(&row[1], rec["line"].to_string());
         assert_eq!(&row[3], rec["label"].as_str().unwrap());
-        let top: Value = serde_json::from_str(&row[5]).expect("top as JSON text");
-        assert_eq!(top, rec["top"]);
+        let mut top: Vec<(String, String)> = ["neg", "neu", "pos"]
+            .iter()
+            .zip(&row.iter().collect::<Vec<_>>()[5..8])
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(l, p)| (l.to_string(), p.to_string()))
+            .collect();
+        top.sort_by(|a, b| b.1.parse::<f64>().unwrap().total_cmp(&a.1.parse().unwrap()));
+        let want: Vec<(String, String)> = rec["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["label"].as_str().unwrap().to_string(), t["p"].to_string()))
+            .collect();
+        assert_eq!(top, want);
     }
 
     let json_out = tag(["--format", "json", "--top-k", "2", &input]);

@@ -380,7 +380,9 @@ fn invalid_utf8_in_text_names_line_and_field() {
     data[at] = 0xff;
     data[at + 1] = 0xfe;
     let data = write(dir.path(), "t.csv", &data);
-    fails(dir.path(), &data, &[], 1).expect_stderr(&["t.csv:5: field `sentence`: invalid UTF-8"]);
+    fails(dir.path(), &data, &[], 1).expect_stderr(&[
+        "t.csv:5: field `sentence`: invalid UTF-8 (byte 0xFF at position 1); if the file is Windows-1252",
+    ]);
 }
 
 #[test]

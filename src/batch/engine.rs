@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::error::SettingError;
-use crate::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
+use crate::data::{Columns, DataError, DataErrorKind, Encoding, Example, Format, RecordReader};
 use crate::features::{with_pool, Pool};
 use crate::output::{Record, Sink};
 
@@ -105,7 +105,7 @@ enum Item {
     Error(DataError),
 }
 
-fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
+fn read_document(path: &Path, limit: usize, encoding: Encoding) -> Result<Example, DataError> {
     let err = |kind| DataError::new(path, kind);
     let mut input: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
@@ -126,8 +126,17 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
     if let Some(problem) = crate::data::sniff_encoding(&bytes) {
         return Err(err(DataErrorKind::Invalid(problem)));
     }
-    let text = String::from_utf8(bytes).map_err(|_| err(DataErrorKind::InvalidUtf8))?;
-    let text = text.trim_start_matches('\u{feff}').to_string();
+    let text = match encoding.decode(&bytes) {
+        Ok(text) => text.trim_start_matches('\u{feff}').to_string(),
+        // Name the line, and the position in it.
+        Err(DataErrorKind::InvalidUtf8 { offset, byte }) => {
+            let before = &bytes[..offset];
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count() as u64;
+            let offset = before.iter().rposition(|&b| b == b'\n').map_or(offset, |nl| offset - nl - 1);
+            return Err(err(DataErrorKind::InvalidUtf8 { offset, byte }).at_line(line));
+        }
+        Err(kind) => return Err(err(kind)),
+    };
     if text.trim().is_empty() {
         return Err(err(DataErrorKind::EmptyText));
     }
@@ -138,13 +147,14 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
         holder: None,
         id: Some(path.display().to_string()),
         line: 1,
+        kept: Vec::new(),
     })
 }
 
 fn items(opts: &BatchOptions, source: usize, path: &Path) -> Box<dyn Iterator<Item = Item>> {
     let format = opts.format.unwrap_or_else(|| Format::from_path(path));
     if opts.documents && format == Format::Lines {
-        return Box::new(std::iter::once(match read_document(path, opts.max_record_bytes) {
+        return Box::new(std::iter::once(match read_document(path, opts.max_record_bytes, opts.columns.encoding) {
             Ok(e) => Item::Example(source, e),
             Err(e) => Item::Error(e),
         }));

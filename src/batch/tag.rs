@@ -8,8 +8,8 @@ use super::destination::{Destination, OutputSpec};
 use super::engine::{check_batch_size, run, BatchOptions, BatchSummary, Processor};
 use super::error::BatchError;
 use super::resume::RunSignature;
-use super::{expand_inputs, ArticleProcessor, SentenceProcessor, ARTICLE_COLUMNS, LINK_COLUMNS, SENTENCE_COLUMNS};
-use crate::data::{Columns, Format, RecordReader};
+use super::{expand_inputs, ArticleProcessor, SentenceProcessor, ARTICLE_COLUMNS, LINK_COLUMNS};
+use crate::data::{Columns, Encoding, Format, RecordReader};
 use crate::features::TargetMode;
 use crate::hash::fnv1a64;
 use crate::model::{load, Classifier};
@@ -208,6 +208,9 @@ impl TagRun {
         };
         let job = match options.models.classifier()? {
             Some(classifier) => Job::Sentences(Box::new(classifier)),
+            None if !options.columns.keep.is_empty() => {
+                return Err(BatchError::Settings("--keep-cols applies to sentence classification (--model)".into()));
+            }
             None => Job::Articles(Box::new(options.models.tagger(&options.articles)?)),
         };
         Ok(Self { options, batch, job })
@@ -255,8 +258,14 @@ impl TagRun {
     ) -> Result<BatchSummary, BatchError> {
         match &self.job {
             Job::Sentences(classifier) => {
-                let p = SentenceProcessor::new(classifier, self.options.top_k, self.options.with_text);
-                self.run_with(&p, &SENTENCE_COLUMNS, progress, warn)
+                let o = &self.options;
+                let mut p = SentenceProcessor::new(classifier, o.top_k, o.with_text);
+                if o.format == OutputFormat::Csv {
+                    p = p.probability_columns();
+                }
+                let p = p.keep(&o.columns.keep);
+                let columns = p.columns().to_vec();
+                self.run_with(&p, &columns, progress, warn)
             }
             Job::Articles(tagger) => {
                 let per_sentence = self.options.articles.per_sentence;
@@ -328,6 +337,11 @@ impl TagRun {
             a.salience,
             a.min_evidence_unplaced
         );
+        // Input settings added later are named only when set, so earlier progress records still match.
+        let settings = match (c.no_header, c.encoding, c.keep.is_empty()) {
+            (false, Encoding::Utf8, true) => settings,
+            (no_header, encoding, _) => format!("{settings} {no_header} {encoding:?} {:?}", c.keep),
+        };
         Ok(vec![
             ("format".into(), format!("{:?}", o.format).to_lowercase()),
             ("inputs".into(), format!("{}-files-{:016x}", names.len(), fnv1a64(0, names.join("\n").as_bytes()))),

@@ -1,13 +1,16 @@
-//! CSV and TSV records with a header, read with the `csv` crate.
+//! CSV and TSV records, with a header row or with columns by position, read
+//! with the `csv` crate and decoded field by field.
 //!
 //! Over 400 lines: beside the `csv` reader sits the byte-level quoting state
 //! machine that bounds each record and skips oversized ones without buffering
 //! them; the two share the line index.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::encoding::Encoding;
 use super::error::{DataError, DataErrorKind};
 use super::example::{Columns, Example, Target};
 
@@ -242,7 +245,12 @@ pub struct DelimitedReader {
     target: Option<(usize, String)>,
     id: Option<(usize, String)>,
     holder: Option<(usize, String)>,
-    width: u64,
+    keep: Vec<(usize, String)>,
+    /// Fields per record: the header's, or without one the first record's (`None` until it is read).
+    width: Option<u64>,
+    encoding: Encoding,
+    /// No header row: the width is the first record's.
+    headerless: bool,
     max_bytes: usize,
     /// Set once reading failed: the rest of the file cannot be read.
     done: bool,
@@ -258,7 +266,21 @@ fn csv_reader(input: Counting, headers: bool) -> csv::Reader<Counting> {
         .from_reader(input)
 }
 
-fn column(path: &Path, header: &[String], name: &str) -> Result<(usize, String), DataError> {
+/// The index of the column `name`: its place in `header`, or without a header
+/// its 1-based position.
+fn column(path: &Path, header: Option<&[String]>, name: &str) -> Result<(usize, String), DataError> {
+    let Some(header) = header else {
+        return match name.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok((n - 1, name.to_string())),
+            _ => Err(DataError::new(
+                path,
+                DataErrorKind::Invalid(
+                    "without a header row, columns are given by their 1-based position (e.g. 2), not by name".into(),
+                ),
+            )
+            .in_field(name)),
+        };
+    };
     header.iter().position(|h| h == name).map(|i| (i, name.to_string())).ok_or_else(|| {
         DataError::new(path, DataErrorKind::MissingColumn { available: header.to_vec() }).at_line(1).in_field(name)
     })
@@ -280,25 +302,15 @@ impl DelimitedReader {
         }
         // The header may be up to SLACK bytes over the limit; records may not.
         let input = Counting::new(input, delimiter, (max_bytes as u64).saturating_add(SLACK));
-        let mut reader = csv_reader(input, true);
-        let header = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
-        let header: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                std::str::from_utf8(h)
-                    .map(|s| s.trim_start_matches('\u{feff}').to_string())
-                    .map_err(|_| DataError::new(path, DataErrorKind::InvalidUtf8).at_line(1).in_field(&format!("#{i}")))
-            })
-            .collect::<Result<_, _>>()?;
-        if header.iter().all(|h| h.is_empty()) {
-            return Err(DataError::new(path, DataErrorKind::Invalid("empty file: no header row".into())));
-        }
-        let text = column(path, &header, &columns.text)?;
-        let label = columns.label.as_deref().map(|c| column(path, &header, c)).transpose()?;
-        let target = columns.target.as_deref().map(|c| column(path, &header, c)).transpose()?;
-        let id = columns.id.as_deref().map(|c| column(path, &header, c)).transpose()?;
-        let holder = columns.holder.as_deref().map(|c| column(path, &header, c)).transpose()?;
+        let mut reader = csv_reader(input, !columns.no_header);
+        let header = if columns.no_header { None } else { Some(read_header(path, &mut reader, columns.encoding)?) };
+        let header = header.as_deref();
+        let text = column(path, header, &columns.text)?;
+        let label = columns.label.as_deref().map(|c| column(path, header, c)).transpose()?;
+        let target = columns.target.as_deref().map(|c| column(path, header, c)).transpose()?;
+        let id = columns.id.as_deref().map(|c| column(path, header, c)).transpose()?;
+        let holder = columns.holder.as_deref().map(|c| column(path, header, c)).transpose()?;
+        let keep = columns.keep.iter().map(|c| column(path, header, c)).collect::<Result<_, _>>()?;
         reader.get_mut().limit = max_bytes as u64;
         Ok(Self {
             path: path.to_path_buf(),
@@ -310,19 +322,27 @@ impl DelimitedReader {
             target,
             id,
             holder,
-            width: header.len() as u64,
+            keep,
+            width: header.map(|h| h.len() as u64),
+            encoding: columns.encoding,
+            headerless: columns.no_header,
             max_bytes,
             done: false,
         })
     }
 
-    fn field(&self, line: u64, (idx, name): &(usize, String)) -> Result<&str, DataError> {
+    fn field(&self, line: u64, (idx, name): &(usize, String)) -> Result<Cow<'_, str>, DataError> {
         let bytes = self
             .record
             .get(*idx)
             .ok_or_else(|| DataError::new(&self.path, DataErrorKind::MissingField).at_line(line).in_field(name))?;
-        std::str::from_utf8(bytes)
-            .map_err(|_| DataError::new(&self.path, DataErrorKind::InvalidUtf8).at_line(line).in_field(name))
+        self.encoding.decode(bytes).map_err(|kind| DataError::new(&self.path, kind).at_line(line).in_field(name))
+    }
+
+    /// The columns read, for the check against the first headerless record.
+    fn columns(&self) -> impl Iterator<Item = &(usize, String)> {
+        let named = [&self.label, &self.target, &self.id, &self.holder].into_iter().flatten();
+        std::iter::once(&self.text).chain(named).chain(&self.keep)
     }
 
     fn example(&self, line: u64) -> Result<Example, DataError> {
@@ -332,18 +352,27 @@ impl DelimitedReader {
                 .at_line(line));
         }
         let text = self.field(line, &self.text)?;
+        let text = if line == 1 {
+            // A byte-order mark before a headerless file's first field (only such a file has a record on line 1).
+            match text {
+                Cow::Borrowed(t) => Cow::Borrowed(t.trim_start_matches('\u{feff}')),
+                Cow::Owned(t) => Cow::Owned(t.trim_start_matches('\u{feff}').to_string()),
+            }
+        } else {
+            text
+        };
         if text.trim().is_empty() {
             return Err(DataError::new(&self.path, DataErrorKind::EmptyText).at_line(line).in_field(&self.text.1));
         }
         let label = match &self.label {
-            Some(col) => Some(nonempty(self.field(line, col)?, &self.path, line, &col.1)?.to_string()),
+            Some(col) => Some(nonempty(&self.field(line, col)?, &self.path, line, &col.1)?.to_string()),
             None => None,
         };
         let named = |col: &Option<(usize, String)>| -> Result<Option<Target>, DataError> {
             col.as_ref()
                 .map(|c| {
-                    let name = nonempty(self.field(line, c)?, &self.path, line, &c.1)?;
-                    Ok(Target { name: name.to_string(), span: None })
+                    let field = self.field(line, c)?;
+                    Ok(Target { name: nonempty(&field, &self.path, line, &c.1)?.to_string(), span: None })
                 })
                 .transpose()
         };
@@ -353,7 +382,8 @@ impl DelimitedReader {
             Some(col) => Some(self.field(line, col)?.to_string()),
             None => None,
         };
-        Ok(Example { text: text.into(), label, target, holder, id, line })
+        let kept = self.keep.iter().map(|c| Ok(Some(self.field(line, c)?.into_owned()))).collect::<Result<_, _>>()?;
+        Ok(Example { text: text.into(), label, target, holder, id, line, kept })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.
@@ -366,9 +396,16 @@ impl DelimitedReader {
             Ok(true) => {
                 let byte = self.base + self.record.position().map_or(0, |p| p.byte());
                 let line = self.reader.get_mut().index.line_at(byte);
-                if self.record.len() as u64 != self.width {
-                    let found = self.record.len() as u64;
-                    let kind = DataErrorKind::Ragged { expected: self.width, found };
+                let found = self.record.len() as u64;
+                let Some(expected) = self.width else {
+                    return Some(self.first_headerless(line));
+                };
+                if found != expected {
+                    let kind = if self.headerless {
+                        DataErrorKind::Invalid(format!("record has {found} fields, the first record has {expected}"))
+                    } else {
+                        DataErrorKind::Ragged { expected, found }
+                    };
                     return Some(Err(DataError::new(&self.path, kind).at_line(line)));
                 }
                 Some(self.example(line))
@@ -381,6 +418,23 @@ impl DelimitedReader {
                 Some(Err(self.skip_record(start)))
             }
         }
+    }
+
+    /// The first record of a headerless file: it sets the width of every
+    /// record, and the columns asked for must be in it (else reading stops).
+    fn first_headerless(&mut self, line: u64) -> Result<Example, DataError> {
+        let found = self.record.len() as u64;
+        self.width = Some(found);
+        let outside = self.columns().find(|(i, _)| *i as u64 >= found).map(|(_, name)| name.clone());
+        if let Some(name) = outside {
+            self.done = true;
+            let kind = DataErrorKind::Invalid(format!(
+                "no such column: the first record has {found} field{} (no header: columns are numbered from 1)",
+                if found == 1 { "" } else { "s" }
+            ));
+            return Err(DataError::new(&self.path, kind).at_line(line).in_field(&name));
+        }
+        self.example(line)
     }
 
     /// Reads past a record that grew over the limit without keeping it, and
@@ -404,6 +458,25 @@ impl DelimitedReader {
         let bytes = usize::try_from(size).unwrap_or(usize::MAX);
         at(DataError::new(&self.path, DataErrorKind::Oversized { bytes, limit: self.max_bytes }))
     }
+}
+
+/// Reads the header row's names, decoded, without a byte-order mark.
+fn read_header(path: &Path, reader: &mut csv::Reader<Counting>, encoding: Encoding) -> Result<Vec<String>, DataError> {
+    let header = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
+    let header: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            encoding
+                .decode(h)
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .map_err(|kind| DataError::new(path, kind).at_line(1).in_field(&format!("#{i}")))
+        })
+        .collect::<Result<_, _>>()?;
+    if header.iter().all(|h| h.is_empty()) {
+        return Err(DataError::new(path, DataErrorKind::Invalid("empty file: no header row".into())));
+    }
+    Ok(header)
 }
 
 fn nonempty<'a>(value: &'a str, path: &Path, line: u64, field: &str) -> Result<&'a str, DataError> {

@@ -16,8 +16,13 @@ pub enum DataErrorKind {
     },
     /// A field is absent from a record.
     MissingField,
-    /// A field holds invalid UTF-8.
-    InvalidUtf8,
+    /// A field (or line) holds invalid UTF-8.
+    InvalidUtf8 {
+        /// 0-based offset of the first invalid byte in the field or line.
+        offset: usize,
+        /// That byte.
+        byte: u8,
+    },
     /// The text is empty or only whitespace.
     EmptyText,
     /// A record has a different number of fields than the header.
@@ -110,7 +115,12 @@ impl fmt::Display for DataError {
                 Ok(())
             }
             DataErrorKind::MissingField => write!(f, ": missing"),
-            DataErrorKind::InvalidUtf8 => write!(f, ": invalid UTF-8"),
+            DataErrorKind::InvalidUtf8 { offset, byte } => write!(
+                f,
+                ": invalid UTF-8 (byte 0x{byte:02X} at position {}); if the file is Windows-1252 or Latin-1, \
+                 read it with --encoding cp1252 or --encoding latin1",
+                offset + 1
+            ),
             DataErrorKind::EmptyText => write!(f, ": empty text"),
             DataErrorKind::Ragged { expected, found } => {
                 write!(f, ": record has {found} fields, the header has {expected}")

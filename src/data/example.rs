@@ -1,5 +1,6 @@
 //! The example type every reader produces, and the column names it reads.
 
+use super::encoding::Encoding;
 use crate::features::{Doc, TargetRef};
 
 /// What the text is about: a named target, optionally located in the text.
@@ -26,6 +27,8 @@ pub struct Example {
     pub id: Option<String>,
     /// 1-based line where the record starts.
     pub line: u64,
+    /// The values of [`Columns::keep`], in its order (`None`: a JSONL key absent or null).
+    pub kept: Vec<Option<String>>,
 }
 
 impl Target {
@@ -63,4 +66,11 @@ pub struct Columns {
     /// and `to` character offsets, an optional `mention`, and the label under
     /// the label key. Each element becomes one example.
     pub spans: Option<String>,
+    /// CSV/TSV: the file has no header row, and the columns above are named by
+    /// their 1-based position (`"1"`, `"2"`, …).
+    pub no_header: bool,
+    /// The input's text encoding.
+    pub encoding: Encoding,
+    /// CSV/TSV/JSONL: more columns whose values are carried to the output as read.
+    pub keep: Vec<String>,
 }

@@ -92,9 +92,19 @@ impl JsonlReader {
         }
     }
 
+    /// The values of the kept keys: strings as they are, other values as JSON text, null or absent as `None`.
+    fn kept(&self, obj: &serde_json::Map<String, Value>) -> Vec<Option<String>> {
+        let value = |key: &String| match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        self.columns.keep.iter().map(value).collect()
+    }
+
     fn parse_line(&mut self) -> Result<Vec<Example>, DataError> {
-        let text = std::str::from_utf8(&self.buf).map_err(|_| self.err(DataErrorKind::InvalidUtf8))?;
-        let value: Value = serde_json::from_str(text).map_err(|e| self.err(DataErrorKind::Json(e.to_string())))?;
+        let text = self.columns.encoding.decode(&self.buf).map_err(|kind| self.err(kind))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| self.err(DataErrorKind::Json(e.to_string())))?;
         let Value::Object(obj) = value else {
             return Err(self.err(DataErrorKind::Invalid("expected a JSON object".into())));
         };
@@ -104,7 +114,7 @@ impl JsonlReader {
         }
         let id = self.columns.id.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         if let Some(spans_key) = &self.columns.spans {
-            return self.span_examples(&obj, text, spans_key, id);
+            return self.span_examples(&obj, text, spans_key, id, self.kept(&obj));
         }
         let label = self.columns.label.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         let target = match self.columns.target.as_deref() {
@@ -115,7 +125,8 @@ impl JsonlReader {
             Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
             None => None,
         };
-        Ok(vec![Example { text: text.into(), label, target, holder, id, line: self.line }])
+        let kept = self.kept(&obj);
+        Ok(vec![Example { text: text.into(), label, target, holder, id, line: self.line, kept }])
     }
 
     fn span_examples(
@@ -124,6 +135,7 @@ impl JsonlReader {
         text: &str,
         key: &str,
         id: Option<String>,
+        kept: Vec<Option<String>>,
     ) -> Result<Vec<Example>, DataError> {
         let Some(Value::Array(items)) = obj.get(key) else {
             return Err(self.err(DataErrorKind::Invalid("expected an array of target mentions".into())).in_field(key));
@@ -163,6 +175,7 @@ impl JsonlReader {
                 holder: None,
                 id: id.clone(),
                 line: self.line,
+                kept: kept.clone(),
             });
         }
         Ok(out)

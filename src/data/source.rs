@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::delimited::DelimitedReader;
+use super::encoding::Encoding;
 use super::error::{DataError, DataErrorKind};
 use super::example::{Columns, Example};
 use super::jsonl::{read_line_limited, JsonlReader};
@@ -68,6 +69,7 @@ pub struct RecordReader {
     path: PathBuf,
     inner: Inner,
     max_bytes: usize,
+    encoding: Encoding,
 }
 
 impl RecordReader {
@@ -111,6 +113,14 @@ impl RecordReader {
         if let Some(problem) = sniff_encoding(start) {
             return Err(DataError::new(path, DataErrorKind::Invalid(problem)).at_line(1));
         }
+        if columns.no_header && !matches!(format, Format::Csv | Format::Tsv) {
+            let kind = DataErrorKind::Invalid("--no-header applies to CSV and TSV input only".into());
+            return Err(DataError::new(path, kind));
+        }
+        if !columns.keep.is_empty() && format == Format::Lines {
+            let kind = DataErrorKind::Invalid("kept columns need CSV, TSV or JSONL input, not lines of text".into());
+            return Err(DataError::new(path, kind));
+        }
         let inner = match format {
             Format::Csv | Format::Tsv => {
                 let delim = if format == Format::Csv { b',' } else { b'\t' };
@@ -119,7 +129,7 @@ impl RecordReader {
             Format::Jsonl => Inner::Jsonl(Box::new(JsonlReader::new(path, buffered, columns, max_bytes))),
             Format::Lines => Inner::Lines { input: buffered, line: 0, buf: Vec::new() },
         };
-        Ok(Self { path: path.to_path_buf(), inner, max_bytes })
+        Ok(Self { path: path.to_path_buf(), inner, max_bytes, encoding: columns.encoding })
     }
 
     /// The source's name as given.
@@ -146,10 +156,11 @@ impl Iterator for RecordReader {
                 if len > self.max_bytes {
                     return err(DataErrorKind::Oversized { bytes: len, limit: self.max_bytes });
                 }
-                let Ok(text) = std::str::from_utf8(buf) else {
-                    return err(DataErrorKind::InvalidUtf8);
+                let text = match self.encoding.decode(buf) {
+                    Ok(text) => text,
+                    Err(kind) => return err(kind),
                 };
-                let text = if *line == 1 { text.trim_start_matches('\u{feff}') } else { text };
+                let text = if *line == 1 { text.trim_start_matches('\u{feff}') } else { &text };
                 if !text.trim().is_empty() {
                     return Some(Ok(Example {
                         text: text.into(),
@@ -158,6 +169,7 @@ impl Iterator for RecordReader {
                         holder: None,
                         id: None,
                         line: *line,
+                        kept: Vec::new(),
                     }));
                 }
             },
@@ -210,7 +222,8 @@ mod tests {
             [
                 "in:3: field `text`: empty text",
                 "in:4: record has 1 fields, the header has 2",
-                "in:5: field `text`: invalid UTF-8",
+                "in:5: field `text`: invalid UTF-8 (byte 0xFF at position 1); if the file is Windows-1252 or \
+                 Latin-1, read it with --encoding cp1252 or --encoding latin1",
                 "in:6: field `label`: missing"
             ]
         );
@@ -267,6 +280,65 @@ mod tests {
                 assert!(msg.starts_with("in:1: ") && msg.contains(what) && msg.contains("UTF-8"), "{msg}");
             }
         }
+    }
+
+    #[test]
+    fn headerless_tsv_reads_columns_by_position() {
+        let columns = Columns { no_header: true, ..cols("2", Some("1")) };
+        let data = "\u{feff}pos\tgood film\r\n\nneg\tbad \"film\"\nneu\n";
+        let got = read(data.as_bytes(), Format::Tsv, &columns);
+        let first = got[0].as_ref().unwrap();
+        assert_eq!((&*first.text, first.label.as_deref(), first.line), ("good film", Some("pos"), 1));
+        let second = got[1].as_ref().unwrap();
+        assert_eq!((&*second.text, second.line), ("bad \"film\"", 3));
+        assert_eq!(got[2].as_ref().unwrap_err().to_string(), "in:4: record has 1 fields, the first record has 2");
+        // A BOM before a first field that is the text is dropped too.
+        let got = read("\u{feff}hello,x\n".as_bytes(), Format::Csv, &Columns { no_header: true, ..cols("1", None) });
+        assert_eq!(&*got[0].as_ref().unwrap().text, "hello");
+    }
+
+    #[test]
+    fn headerless_columns_must_be_positions_inside_the_first_record() {
+        let by_name = Columns { no_header: true, ..cols("text", None) };
+        let msg = read(b"a,b\n", Format::Csv, &by_name)[0].as_ref().unwrap_err().to_string();
+        assert!(msg.starts_with("in: field `text`: without a header row, columns are given by their 1-based"), "{msg}");
+        let zero = Columns { no_header: true, ..cols("0", None) };
+        assert!(read(b"a,b\n", Format::Csv, &zero)[0].is_err());
+        let past = Columns { no_header: true, ..cols("1", Some("3")) };
+        let got = read(b"a,b\nc,d\n", Format::Csv, &past);
+        assert_eq!(got.len(), 1, "reading stops: no record has the column");
+        assert_eq!(
+            got[0].as_ref().unwrap_err().to_string(),
+            "in:1: field `3`: no such column: the first record has 2 fields (no header: columns are numbered from 1)"
+        );
+        let jsonl = Columns { no_header: true, ..cols("1", None) };
+        let msg = read(b"{}\n", Format::Jsonl, &jsonl)[0].as_ref().unwrap_err().to_string();
+        assert_eq!(msg, "in: --no-header applies to CSV and TSV input only");
+    }
+
+    #[test]
+    fn windows_1252_input_is_decoded_in_every_format_and_utf8_errors_say_where() {
+        let cp1252 = |c: Columns| Columns { encoding: Encoding::Windows1252, ..c };
+        let csv = read(
+            b"caf\xe9,t\n\x93ok\x94,x\n",
+            Format::Csv,
+            &cp1252(Columns { no_header: true, ..cols("1", Some("2")) }),
+        );
+        assert_eq!(&*csv[0].as_ref().unwrap().text, "café");
+        assert_eq!(&*csv[1].as_ref().unwrap().text, "\u{201C}ok\u{201D}");
+        let header = read(b"t\xe9xt\nna\xefve\n", Format::Tsv, &cp1252(cols("téxt", None)));
+        assert_eq!(&*header[0].as_ref().unwrap().text, "naïve");
+        let jsonl = read(b"{\"s\": \"na\xefve \x85\"}\n", Format::Jsonl, &cp1252(cols("s", None)));
+        assert_eq!(&*jsonl[0].as_ref().unwrap().text, "naïve …");
+        let lines = read(b"one\n\x80 two\n", Format::Lines, &Columns { encoding: Encoding::Latin1, ..cols("t", None) });
+        assert_eq!(&*lines[1].as_ref().unwrap().text, "\u{80} two");
+        // The same bytes as UTF-8: errors name line, field and the byte's position, and suggest --encoding.
+        let utf8 = read(b"ok\nna\xefve\n", Format::Lines, &cols("t", None));
+        let msg = utf8[1].as_ref().unwrap_err().to_string();
+        assert!(msg.starts_with("in:2: invalid UTF-8 (byte 0xEF at position 3); "), "{msg}");
+        assert!(msg.contains("--encoding cp1252"), "{msg}");
+        let msg = read(b"{\"s\": \"\xe9\"}\n", Format::Jsonl, &cols("s", None))[0].as_ref().unwrap_err().to_string();
+        assert!(msg.starts_with("in:1: invalid UTF-8 (byte 0xE9 at position 8)"), "{msg}");
     }
 
     #[test]

@@ -48,7 +48,8 @@ pub fn format_table(title: &str, m: &Metrics) -> String {
     let width = m.per_label.keys().map(String::len).max().unwrap_or(5).max(12);
     let mut out = format!("{title} ({} examples)\n", m.n);
     out += &format!("{:<width$}  {:>9}  {:>6}  {:>6}  {:>7}\n", "label", "precision", "recall", "f1", "support");
-    for (name, l) in &m.per_label {
+    // In class order (the model's), not by name.
+    for (name, l) in m.confusion.labels.iter().filter_map(|n| m.per_label.get(n).map(|l| (n, l))) {
         out += &format!("{name:<width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}\n", l.precision, l.recall, l.f1, l.support);
     }
     out += &format!(
@@ -65,22 +66,20 @@ pub fn format_table(title: &str, m: &Metrics) -> String {
     }
     out += "\nconfusion (rows true, columns predicted):\n";
     out += &format!("{:<width$}", "");
-    for l in &m.confusion.labels {
-        out += &format!("  {:>8}", truncate(l, 8));
+    // Each column as wide as its label (at least 8), so no header is cut.
+    let widths: Vec<usize> = m.confusion.labels.iter().map(|l| l.chars().count().max(8)).collect();
+    for (l, w) in m.confusion.labels.iter().zip(&widths) {
+        out += &format!("  {l:>w$}");
     }
     out += "\n";
     for (l, row) in m.confusion.labels.iter().zip(&m.confusion.matrix) {
         out += &format!("{l:<width$}");
-        for c in row {
-            out += &format!("  {c:>8}");
+        for (c, w) in row.iter().zip(&widths) {
+            out += &format!("  {c:>w$}");
         }
         out += "\n";
     }
     out
-}
-
-fn truncate(s: &str, n: usize) -> &str {
-    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 #[cfg(test)]
@@ -95,6 +94,13 @@ mod tests {
         assert!(t.starts_with("test (3 examples)"));
         assert!(t.contains("F_avg(pos) 0.6667"), "{t}");
         assert!(t.contains("accuracy 0.6667"));
+        // Long labels are not cut in the confusion matrix's header.
+        let long: Vec<String> = ["very_negative", "neutral"].map(String::from).to_vec();
+        let t = format_table("dev", &Metrics::compute(&long, &[0, 1], &[0, 0], &[]).unwrap());
+        assert!(
+            t.contains("\n               very_negative   neutral\nvery_negative              1         0\n"),
+            "{t}"
+        );
         let json = serde_json::to_value(SplitReport::from(&m)).unwrap();
         assert_eq!(json["per_label"]["pos"]["support"], 2);
         assert!((json["macro_recall"].as_f64().unwrap() - 0.75).abs() < 1e-12);

@@ -79,6 +79,21 @@ impl Field {
     }
 }
 
+/// A column name for the whole process, for names made at run time (one
+/// probability column per label, kept input columns): each distinct name is
+/// allocated once, however many runs use it.
+pub fn column_name(name: &str) -> &'static str {
+    static NAMES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        std::sync::OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let new: &'static str = Box::leak(name.into());
+    names.insert(new);
+    new
+}
+
 /// A score as written to the output: rounded to `places` decimals, so that
 /// the same model gives the same text on every platform.
 pub fn round_score(p: f32, places: i32) -> f64 {

@@ -47,7 +47,7 @@ impl LabeledSet {
 /// Train, dev and test splits with a common label set.
 #[derive(Debug, Clone)]
 pub struct Splits {
-    /// Label names, sorted; indices into this list are class indices.
+    /// Label names in [`TrainOptions::label_order`] (sorted by default); indices into this list are class indices.
     pub labels: Vec<String>,
     /// Training split.
     pub train: LabeledSet,
@@ -129,6 +129,15 @@ fn index(path: &Path, examples: Vec<Example>, labels: &[String]) -> Result<Label
     Ok(LabeledSet { examples, y })
 }
 
+/// Reads the labelled file `path` as `opts` say (format, columns, label map),
+/// with class indices into `labels`; a label outside them is an error naming its line.
+pub(crate) fn load_labelled(opts: &TrainOptions, path: &Path, labels: &[String]) -> Result<LabeledSet, TrainError> {
+    if opts.columns.label.is_none() {
+        return Err(TrainError::Options("scoring needs a label column".into()));
+    }
+    Ok(index(path, read(opts, path)?, labels)?)
+}
+
 /// Hex FNV-1a 64 of a file's bytes.
 #[cfg(test)]
 fn file_hash(path: &Path) -> Result<String, DataError> {
@@ -160,9 +169,8 @@ impl Splits {
             parts.push(read_labelled(opts, p, examples)?);
             hashes.push(hash);
         }
-        let mut labels: Vec<String> = parts.iter().flatten().filter_map(|e| e.label.clone()).collect();
-        labels.sort();
-        labels.dedup();
+        let seen = parts.iter().flatten().filter_map(|e| e.label.as_deref());
+        let labels = opts.label_order.order(seen).map_err(TrainError::Options)?;
         if labels.len() < 2 {
             let only = labels.first().cloned().unwrap_or_default();
             let kind =
@@ -193,10 +201,7 @@ impl Splits {
             train.y.extend(set.y);
         }
         let load_other = |p: &Option<std::path::PathBuf>| -> Result<Option<LabeledSet>, TrainError> {
-            match p {
-                Some(p) => Ok(Some(index(p, read(opts, p)?, &labels)?)),
-                None => Ok(None),
-            }
+            p.as_deref().map(|p| load_labelled(opts, p, &labels)).transpose()
         };
         let dev = load_other(&opts.dev)?;
         let test = load_other(&opts.test)?;

@@ -2,12 +2,14 @@
 //! cross-validation, fit the final classifier, and evaluate it.
 
 mod dataset;
+mod evaluate;
 mod options;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
-pub use options::{parse_label_map, ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
-pub use select::{Candidate, Fitted, Selection};
+pub use evaluate::{evaluate, Evaluation};
+pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
+pub use select::{default_c_grid, Candidate, Fitted, Selection};
 
 use std::path::Path;
 use std::time::Instant;
@@ -16,10 +18,11 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 
-use crate::eval::{format_table, Metrics, SplitReport};
+use crate::eval::{Metrics, SplitReport};
 use crate::features::Featurizer;
 use crate::model::file::write_atomic;
-use crate::model::{save, Classifier, ModelInfo, ModelKind};
+use crate::model::{save, ClassWeight, Classifier, ModelInfo};
+use evaluate::{kind_name, score, tables};
 
 /// Reports progress of long stages (a progress bar in the CLI).
 pub trait Progress: Sync {
@@ -57,6 +60,9 @@ impl TrainOutcome {
     pub fn report_json(&self) -> serde_json::Value {
         let mut report = self.stored_report();
         report["train"]["fit_seconds"] = serde_json::json!(self.fit_seconds);
+        if !self.selection.fold_scores.is_empty() {
+            report["selection"]["fold_scores"] = serde_json::json!(self.selection.fold_scores);
+        }
         report
     }
 
@@ -87,39 +93,44 @@ impl TrainOutcome {
         } else {
             format!("{} by {}", s.method, s.metric)
         };
+        // Given weights are shown by label, the schemes by name.
+        let weight = match &s.chosen.class_weight {
+            ClassWeight::Given(w) => {
+                let pairs: Vec<String> = c.labels().iter().zip(w).map(|(l, w)| format!("{l}={w}")).collect();
+                pairs.join(",")
+            }
+            scheme => format!("{scheme:?}"),
+        };
         let mut text = format!(
-            "selection: {how} → {} features, C={}, class weight {:?}{score}\n",
-            s.chosen.variant, s.chosen.c, s.chosen.class_weight
+            "selection: {how} → {} features, C={}, class weight {weight}{score}\n",
+            s.chosen.variant, s.chosen.c
         );
+        if !s.fold_scores.is_empty() {
+            let folds: Vec<String> = s.fold_scores.iter().map(|f| format!("{f:.4}")).collect();
+            text += &format!("folds: {}\n", folds.join(" "));
+        }
         text += &format!(
             "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
-            match c.info().params.kind {
-                ModelKind::LogReg => "logistic regression",
-                ModelKind::Svm => "linear SVM",
-            },
+            kind_name(c.info().params.kind),
             c.info().n_train,
             c.labels().len(),
             c.labels().join(", "),
             c.featurizer().known_features(),
             self.fit_seconds
         );
-        for (name, metrics) in [("dev", &self.dev), ("test", &self.test)] {
-            if let Some(m) = metrics {
-                text += &format!("\n{}\n", format_table(name, m));
-            }
-        }
-        text
+        text + &tables(self.dev.as_ref(), self.test.as_ref())
     }
 
-    /// Writes the model to `model`, then the metrics report as JSON to
-    /// `metrics_json`, each atomically: a failed write leaves any earlier file
-    /// as it was, and nothing is removed. Returns the model file's size.
-    pub fn save(&self, model: &Path, metrics_json: Option<&Path>) -> Result<u64, TrainError> {
-        let size = save(&self.classifier, model)?;
+    /// Writes the model to `model` (when given), then the metrics report as
+    /// JSON to `metrics_json` (when given), each atomically: a failed write
+    /// leaves any earlier file as it was, and nothing is removed. Returns the
+    /// model file's size.
+    pub fn save(&self, model: Option<&Path>, metrics_json: Option<&Path>) -> Result<Option<u64>, TrainError> {
+        let size = model.map(|model| save(&self.classifier, model)).transpose()?;
         if let Some(path) = metrics_json {
             let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
             write_atomic(path, json.as_bytes())
-                .map_err(|source| TrainError::Metrics { model: model.to_path_buf(), source })?;
+                .map_err(|source| TrainError::Metrics { model: model.map(Path::to_path_buf), source })?;
         }
         Ok(size)
     }
@@ -171,12 +182,8 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     };
     let classifier = Classifier::new(featurizer, splits.labels.clone(), model, info);
     progress.stage("evaluating", None);
-    let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
-        let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
-        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::from)
-    };
-    let dev = splits.dev.as_ref().map(evaluate).transpose()?;
-    let test = splits.test.as_ref().map(evaluate).transpose()?;
+    let dev = splits.dev.as_ref().map(|set| score(&classifier, set, opts)).transpose()?;
+    let test = splits.test.as_ref().map(|set| score(&classifier, set, opts)).transpose()?;
     let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
     let report = outcome.stored_report().to_string();
     outcome.classifier.set_metrics_json(report);

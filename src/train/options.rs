@@ -29,14 +29,18 @@ pub struct TrainOptions {
     pub columns: Columns,
     /// Label renames applied on reading, e.g. `2.0 → negative`.
     pub label_map: Vec<(String, String)>,
+    /// The order of the classes in the model and its reports.
+    pub label_order: LabelOrder,
     /// Model type.
     pub kind: ModelKind,
     /// Text settings.
     pub text: TextConfig,
     /// Feature settings.
     pub features: FeatureConfig,
-    /// Fixed C; when `None` and selecting, a grid is searched (else 1).
+    /// Fixed C; when `None` and selecting, [`TrainOptions::c_grid`] is searched (else the model's default C).
     pub c: Option<f32>,
+    /// The C values searched when selecting ([`default_c_grid`](super::default_c_grid) when `None`).
+    pub c_grid: Option<Vec<f32>>,
     /// Fixed class weighting; when `None` and selecting, both are tried (else balanced).
     pub class_weight: Option<ClassWeightSpec>,
     /// Try feature variants (character n-grams on/off, NB weighting) during selection.
@@ -65,10 +69,12 @@ impl TrainOptions {
             format: None,
             columns: Columns { text: text_col.into(), label: Some(label_col.into()), ..Columns::default() },
             label_map: Vec::new(),
+            label_order: LabelOrder::Sorted,
             kind: ModelKind::LogReg,
             text: TextConfig::default(),
             features: FeatureConfig::default(),
             c: None,
+            c_grid: None,
             class_weight: None,
             search_features: true,
             cv: None,
@@ -94,6 +100,65 @@ impl TrainOptions {
         }
         self.features.check_ref()?;
         Ok(())
+    }
+}
+
+/// The order of the classes (their indices in the model, the rows of the
+/// reports). Sorted by default, so the same labels give the same model
+/// whatever order the data has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelOrder {
+    /// Sorted by name (byte order).
+    Sorted,
+    /// In the order of first appearance in the training files.
+    FirstSeen,
+    /// As given; must name each label of the training data once.
+    Given(Vec<String>),
+}
+
+impl std::str::FromStr for LabelOrder {
+    type Err = String;
+
+    /// Parses `sorted`, `first-seen`, or a list `a,b,c`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sorted" => Ok(Self::Sorted),
+            "first-seen" => Ok(Self::FirstSeen),
+            _ => Ok(Self::Given(s.split(',').map(|l| l.trim().to_string()).collect())),
+        }
+    }
+}
+
+impl LabelOrder {
+    /// The classes of `seen` (the training labels in file order, repeats
+    /// included) in this order; a given list must name each of them once.
+    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+        let mut labels: Vec<String> = Vec::new();
+        for l in seen {
+            if !labels.iter().any(|k| k == l) {
+                labels.push(l.to_string());
+            }
+        }
+        match self {
+            Self::FirstSeen => {}
+            Self::Sorted => labels.sort(),
+            Self::Given(given) => {
+                let missing: Vec<&str> = labels.iter().filter(|l| !given.contains(l)).map(String::as_str).collect();
+                let extra: Vec<&str> = given.iter().filter(|l| !labels.contains(l)).map(String::as_str).collect();
+                let twice = given.iter().enumerate().find(|(i, l)| given[..*i].contains(l));
+                if !missing.is_empty() || !extra.is_empty() {
+                    return Err(format!(
+                        "--labels must name every label of the training data once: missing {:?}, not in the data {:?}",
+                        missing, extra
+                    ));
+                }
+                if let Some((_, l)) = twice {
+                    return Err(format!("--labels names {l:?} twice"));
+                }
+                labels = given.clone();
+            }
+        }
+        Ok(labels)
     }
 }
 
@@ -180,11 +245,14 @@ pub enum TrainError {
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
-    /// The model was written but the metrics report could not be.
-    #[error("the model was written to {}, but the metrics could not be", model.display())]
+    /// The metrics report could not be written (after the model, if one was).
+    #[error("{}", match model {
+        Some(model) => format!("the model was written to {}, but the metrics could not be", model.display()),
+        None => "the metrics could not be written".to_string(),
+    })]
     Metrics {
-        /// The model file written.
-        model: PathBuf,
+        /// The model file written, if any.
+        model: Option<PathBuf>,
         /// Why the metrics could not be written.
         #[source]
         source: ModelError,
@@ -192,4 +260,23 @@ pub enum TrainError {
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_orders() {
+        let seen = || ["pos", "neg", "pos", "neu"].into_iter();
+        let order = |o: &str| o.parse::<LabelOrder>().unwrap().order(seen());
+        assert_eq!(order("sorted").unwrap(), ["neg", "neu", "pos"]);
+        assert_eq!(order("first-seen").unwrap(), ["pos", "neg", "neu"]);
+        assert_eq!(order("neu, pos,neg").unwrap(), ["neu", "pos", "neg"]);
+        assert_eq!(
+            order("neg,pos,meh").unwrap_err(),
+            "--labels must name every label of the training data once: missing [\"neu\"], not in the data [\"meh\"]"
+        );
+        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), "--labels names \"pos\" twice");
+    }
 }

@@ -67,6 +67,18 @@ pub struct Selection {
     pub chosen: Candidate,
     /// Every candidate with its score, in grid order.
     pub candidates: Vec<Candidate>,
+    /// With `--cv`, the chosen candidate's score on each fold, in fold order
+    /// (in the metrics JSON, not in the model file's stored report).
+    #[serde(skip)]
+    pub fold_scores: Vec<f64>,
+}
+
+/// The C values searched when selecting and none are given.
+pub fn default_c_grid(kind: ModelKind) -> &'static [f32] {
+    match kind {
+        ModelKind::LogReg => &[0.3, 1.0, 3.0, 10.0],
+        ModelKind::Svm => &[0.03, 0.1, 0.3, 1.0],
+    }
 }
 
 fn variants(opts: &TrainOptions, selecting: bool) -> Result<Vec<(String, ValidFeatureConfig)>, FeatureError> {
@@ -86,11 +98,12 @@ fn variants(opts: &TrainOptions, selecting: bool) -> Result<Vec<(String, ValidFe
 }
 
 fn grid(opts: &TrainOptions, labels: &[String], selecting: bool) -> Result<Vec<(f32, ClassWeight)>, TrainError> {
-    let cs: Vec<f32> = match (opts.c, selecting, opts.kind) {
+    let cs: Vec<f32> = match (opts.c, &opts.c_grid, selecting) {
         (Some(c), _, _) => vec![c],
-        (None, false, _) => vec![LinearParams::default_c(opts.kind)],
-        (None, true, ModelKind::LogReg) => vec![0.3, 1.0, 3.0, 10.0],
-        (None, true, ModelKind::Svm) => vec![0.03, 0.1, 0.3, 1.0],
+        (None, Some(_), false) => return Err(TrainError::Options("a C grid (--c A,B,...) needs --dev or --cv".into())),
+        (None, Some(grid), true) => grid.clone(),
+        (None, None, false) => vec![LinearParams::default_c(opts.kind)],
+        (None, None, true) => default_c_grid(opts.kind).to_vec(),
     };
     let weights = match (&opts.class_weight, selecting) {
         (Some(w), _) => vec![w.resolve(labels)?],
@@ -168,13 +181,20 @@ pub fn select(
         .collect();
     if !selecting {
         let chosen = candidates.remove(0);
-        let selection = Selection { method: "none".into(), metric, chosen: chosen.clone(), candidates: vec![chosen] };
+        let selection = Selection {
+            method: "none".into(),
+            metric,
+            chosen: chosen.clone(),
+            candidates: vec![chosen],
+            fold_scores: Vec::new(),
+        };
         return Ok((selection, None));
     }
     let folds = folds(opts, splits)?;
     let k = splits.labels.len();
     progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
-    let mut sums = vec![0f64; candidates.len()];
+    // Each candidate's score on each fold.
+    let mut scores = vec![Vec::with_capacity(folds.len()); candidates.len()];
     let whole_train = splits.dev.is_some();
     // The best fit so far on the whole training set (dev selection only): score, candidate, the fit.
     let mut best_fit: Option<(f64, usize, Fitted)> = None;
@@ -212,7 +232,7 @@ pub fn select(
                     Metrics::compute(&splits.labels, &held.y, &pred, &opts.favg_labels).map_err(TrainError::from)?;
                 let score =
                     m.get(metric).ok_or_else(|| TrainError::Options(format!("no {metric} without its labels")))?;
-                sums[i] += score;
+                scores[i].push(score);
                 // Keep the first of equal scores, as the choice below does.
                 let to_beat = variant_best.as_ref().map(|b| b.0).or(best_fit.as_ref().map(|b| b.0));
                 if whole_train && to_beat.is_none_or(|b| score > b) {
@@ -226,11 +246,12 @@ pub fn select(
             }
         }
     }
-    for (c, s) in candidates.iter_mut().zip(&sums) {
-        c.score = Some(s / folds.len() as f64);
+    for (c, s) in candidates.iter_mut().zip(&scores) {
+        c.score = Some(s.iter().sum::<f64>() / folds.len() as f64);
     }
     let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.score > candidates[b].score { i } else { b });
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
     let fitted = best_fit.filter(|b| b.1 == best).map(|b| b.2);
-    Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates }, fitted))
+    let fold_scores = if splits.dev.is_some() { Vec::new() } else { std::mem::take(&mut scores[best]) };
+    Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates, fold_scores }, fitted))
 }

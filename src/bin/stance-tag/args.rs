@@ -4,12 +4,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use stance::batch::{default_thread_count, ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
 use stance::benchmark::BenchOptions;
-use stance::data::{Columns, Format, RecordReader};
+use stance::data::{Columns, Encoding, Format, RecordReader};
 use stance::news::{Salience, DEFAULT_MIN_EVIDENCE};
 use stance::output::OutputFormat;
+use stance::train::TrainOptions;
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -130,6 +132,23 @@ pub(crate) struct TagArgs {
     /// Column with a record or article id, copied to the output.
     #[arg(long)]
     pub(crate) id_col: Option<String>,
+    /// CSV/TSV without a header row: columns are then given by 1-based position (--text-col 2).
+    #[arg(long)]
+    pub(crate) no_header: bool,
+    /// Text encoding of the input files.
+    #[arg(long, value_enum, default_value_t = Encoding::default())]
+    pub(crate) encoding: Encoding,
+    /// Sentence mode: copy these input columns (or JSONL keys) into each output record, after `id`
+    /// (named input_NAME when NAME is an output column, e.g. label).
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    pub(crate) keep_cols: Vec<String>,
+    /// Score one labelled input instead of writing predictions: the column with the true label. Prints the
+    /// report `stance-train --evaluate` prints (needs --model).
+    #[arg(long, requires = "model")]
+    pub(crate) label_col: Option<String>,
+    /// With --label-col: write the scores as JSON to this file.
+    #[arg(long, requires = "label_col")]
+    pub(crate) metrics_json: Option<PathBuf>,
     /// Sentence mode: report this many labels with probabilities (0: all).
     #[arg(long, default_value_t = 1)]
     pub(crate) top_k: usize,
@@ -234,6 +253,9 @@ impl TagArgs {
                 target: self.target_col,
                 holder: self.holder_col,
                 id: self.id_col,
+                no_header: self.no_header,
+                encoding: self.encoding,
+                keep: self.keep_cols,
                 ..Columns::default()
             },
             format: self.format,
@@ -246,6 +268,26 @@ impl TagArgs {
             max_record_bytes: self.max_record_bytes,
             inputs: self.inputs,
         }
+    }
+}
+
+impl TagArgs {
+    /// With `--label-col`: the model and the options that score the one input against it.
+    pub(crate) fn scoring(&self, threads: usize) -> Option<Result<(PathBuf, TrainOptions)>> {
+        let label = self.label_col.as_deref()?;
+        let model = self.common.model.clone()?;
+        let [input] = &self.inputs[..] else {
+            return Some(Err(anyhow::anyhow!("--label-col scores one labelled input, got {}", self.inputs.len())));
+        };
+        let mut o = TrainOptions::new(Vec::new(), &self.common.text_col, label);
+        o.test = Some(input.clone());
+        o.format = self.common.input_format;
+        o.columns.target = self.target_col.clone();
+        o.columns.holder = self.holder_col.clone();
+        o.columns.no_header = self.no_header;
+        o.columns.encoding = self.encoding;
+        o.threads = threads;
+        Some(Ok((model, o)))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `stance-tag`: tag actors' stances toward events in news articles, or
 //! classify sentences with a model from `stance-train`, in batch. The work is
-//! the library's ([`stance::batch::TagRun`], [`stance::batch::parse_to`],
+//! the library's ([`stance::batch::TagRun`], [`stance::batch::parse_to`], [`stance::train::evaluate`],
 //! [`stance::benchmark::bench`]); [`args`] maps the arguments to its options.
 
 mod args;
@@ -17,7 +17,9 @@ use stance::batch::{
 };
 use stance::benchmark::bench;
 use stance::data::Columns;
+use stance::outputs::check_outputs;
 use stance::syntax::{shipped_model_path, SyntaxModel};
+use stance::train::evaluate;
 
 use args::{BenchArgs, Cli, Command, ParseArgs, TagArgs};
 
@@ -56,6 +58,20 @@ fn progress_bar(quiet: bool, inputs: &[PathBuf]) -> indicatif::ProgressBar {
 fn tag(a: TagArgs) -> Result<u64> {
     let quiet = a.quiet;
     let threads = threads(a.common.threads, quiet)?;
+    if let Some(scoring) = a.scoring(threads) {
+        let (model, opts) = scoring?;
+        let inputs: Vec<&std::path::Path> = opts.test.iter().chain([&model]).map(PathBuf::as_path).collect();
+        let outputs: Vec<_> = a.metrics_json.iter().map(|p| ("--metrics-json", p.as_path())).collect();
+        check_outputs(&inputs, &outputs)?;
+        let evaluation = evaluate(&model, &opts)?;
+        if let Some(path) = &a.metrics_json {
+            evaluation.save_metrics(path)?;
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(evaluation.summary().as_bytes())?;
+        out.flush()?;
+        return Ok(0);
+    }
     let run = TagRun::new(a.options(threads))?;
     if !quiet {
         for note in run.notes() {

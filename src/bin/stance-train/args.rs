@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Parser;
 use stance::batch::default_thread_count;
-use stance::data::Format;
+use stance::data::{Encoding, Format};
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{parse_label_map, ClassWeightSpec, TrainOptions, DEFAULT_SEED};
+use stance::train::{default_c_grid, parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -28,6 +28,12 @@ Examples:
   stance-train --train train.jsonl --test dev-rw.jsonl --text-col sentence_normalized \\
       --spans-col targets --label-col polarity \\
       --label-map 2.0=negative,4.0=neutral,6.0=positive --cv 5 --output news.stance
+
+  # A headerless label<TAB>text file in Windows-1252, columns by position:
+  stance-train --train rt.tsv --no-header --label-col 1 --text-col 2 --encoding cp1252 --cv 5 -o rt.stance
+
+  # Score a saved model on a labelled file, no training (the same report and JSON):
+  stance-train --evaluate sentiment.stance --test test.csv --metrics-json scores.json
 
   # A linear SVM with fixed settings, TSV input, 5-fold cross-validation:
   stance-train --train data.tsv --text-col sentence --label-col y --model svm --cv 5 --output m.stance
@@ -86,8 +92,11 @@ pub(crate) struct SyntaxArgs {
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// Training data (.csv, .tsv or .jsonl); repeat to concatenate files.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "evaluate")]
     pub(crate) train: Vec<PathBuf>,
+    /// Evaluate this model file on --test (and --dev) without training: the same report and --metrics-json.
+    #[arg(long, value_name = "MODEL", conflicts_with_all = ["train", "output", "cv"])]
+    pub(crate) evaluate: Option<PathBuf>,
     /// Development data: selects C, class weighting and feature options.
     #[arg(long)]
     pub(crate) dev: Option<PathBuf>,
@@ -112,21 +121,30 @@ pub(crate) struct Args {
     /// JSONL key of an array of target mentions ({from, to, mention, LABEL_COL}), one example each.
     #[arg(long)]
     pub(crate) spans_col: Option<String>,
+    /// CSV/TSV without a header row: columns are then given by 1-based position (--text-col 2 --label-col 1).
+    #[arg(long)]
+    pub(crate) no_header: bool,
+    /// Text encoding of the input files.
+    #[arg(long, value_enum, default_value_t = Encoding::default())]
+    pub(crate) encoding: Encoding,
+    /// Class order in the model and reports: sorted, first-seen (as in the training data), or a list
+    /// naming every label once, e.g. very_negative,negative,neutral,positive,very_positive.
+    #[arg(long, default_value = "sorted", value_name = "ORDER")]
+    pub(crate) labels: LabelOrder,
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
     pub(crate) label_map: Option<LabelMap>,
-    /// Model file to write.
+    /// Model file to write (without it, only the report is written).
     #[arg(long, short)]
-    pub(crate) output: PathBuf,
+    pub(crate) output: Option<PathBuf>,
     /// Write the metrics report as JSON to this file.
     #[arg(long)]
     pub(crate) metrics_json: Option<PathBuf>,
     /// Model: multinomial logistic regression or linear SVM.
     #[arg(long, value_enum, default_value_t = ModelKind::LogReg)]
     pub(crate) model: ModelKind,
-    /// Inverse regularisation strength; searched on --dev/--cv when not given.
-    #[arg(long)]
-    pub(crate) c: Option<f32>,
+    #[arg(long, value_delimiter = ',', value_name = "C[,C...]", help = c_help())]
+    pub(crate) c: Vec<f32>,
     /// balanced, uniform, or per label LABEL=W,LABEL=W; searched when not given.
     #[arg(long)]
     pub(crate) class_weight: Option<ClassWeightSpec>,
@@ -210,7 +228,10 @@ impl Args {
         o.columns.target = self.target_col.clone();
         o.columns.spans = self.spans_col.clone();
         o.columns.holder = self.holder_col.clone();
+        o.columns.no_header = self.no_header;
+        o.columns.encoding = self.encoding;
         o.label_map = self.label_map.clone().unwrap_or_default();
+        o.label_order = self.labels.clone();
         o.kind = self.model;
         o.text = TextConfig {
             unicode: true,
@@ -231,7 +252,11 @@ impl Args {
             lexicon: self.lexicon.as_deref().map(Lexicon::read_tsv).transpose()?,
             ..FeatureConfig::default()
         };
-        o.c = self.c;
+        match self.c[..] {
+            [] => {}
+            [c] => o.c = Some(c),
+            _ => o.c_grid = Some(self.c.clone()),
+        }
         o.class_weight = self.class_weight.clone();
         o.search_features = !self.no_search_features;
         o.cv = self.cv;
@@ -244,11 +269,22 @@ impl Args {
     }
 }
 
+/// `--c`'s help, naming the library's default grids.
+fn c_help() -> String {
+    let grid = |kind| default_c_grid(kind).iter().map(f32::to_string).collect::<Vec<_>>().join(",");
+    format!(
+        "Inverse regularisation strength: one value, or a grid searched on --dev/--cv, e.g. 0.01,0.1,1,10,100 \
+         (default grid: logreg {}, svm {})",
+        grid(ModelKind::LogReg),
+        grid(ModelKind::Svm)
+    )
+}
+
 /// The inputs and the `(option, path)` outputs of a run, for `check_outputs`.
 type Files<'a> = (Vec<&'a Path>, Vec<(&'static str, &'a Path)>);
 
-fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: &'a Path, metrics: Option<&'a Path>) -> Files<'a> {
-    let mut outputs = vec![("--output", output)];
+fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: Option<&'a Path>, metrics: Option<&'a Path>) -> Files<'a> {
+    let mut outputs: Vec<_> = output.map(|p| ("--output", p)).into_iter().collect();
     outputs.extend(metrics.map(|p| ("--metrics-json", p)));
     (inputs.collect(), outputs)
 }
@@ -256,9 +292,9 @@ fn files<'a>(inputs: impl Iterator<Item = &'a Path>, output: &'a Path, metrics: 
 impl Args {
     /// The files the run reads and writes.
     pub(crate) fn files(&self) -> Files<'_> {
-        let more = [&self.dev, &self.test, &self.lexicon].into_iter().flatten();
+        let more = [&self.dev, &self.test, &self.lexicon, &self.evaluate].into_iter().flatten();
         let inputs = self.train.iter().chain(more).map(PathBuf::as_path);
-        files(inputs, &self.output, self.metrics_json.as_deref())
+        files(inputs, self.output.as_deref(), self.metrics_json.as_deref())
     }
 }
 
@@ -266,7 +302,7 @@ impl SyntaxArgs {
     /// The files the run reads and writes.
     pub(crate) fn files(&self) -> Files<'_> {
         let inputs = [Some(&self.train), self.dev.as_ref(), self.test.as_ref()].into_iter().flatten();
-        files(inputs.map(PathBuf::as_path), &self.output, self.metrics_json.as_deref())
+        files(inputs.map(PathBuf::as_path), Some(&self.output), self.metrics_json.as_deref())
     }
 
     /// The training parameters.

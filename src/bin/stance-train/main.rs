@@ -1,5 +1,5 @@
 //! `stance-train`: fit a classifier on labelled text and write a model file.
-//! The work is the library's ([`stance::train::train`],
+//! The work is the library's ([`stance::train::train`], [`stance::train::evaluate`],
 //! [`stance::syntax::train_treebank`]); [`args`] maps the arguments to its options.
 
 mod args;
@@ -12,7 +12,7 @@ use clap::Parser;
 use stance::batch::{is_broken_pipe, thread_count};
 use stance::outputs::check_outputs;
 use stance::syntax::train_treebank;
-use stance::train::{train, Progress};
+use stance::train::{evaluate, train, Progress};
 
 use args::{Args, Cli, Command, SyntaxArgs};
 
@@ -64,6 +64,13 @@ fn run(args: Args) -> Result<()> {
         say!("stance-train: {note}");
     }
     let opts = args.options(threads)?;
+    if let Some(model) = &args.evaluate {
+        let evaluation = evaluate(model, &opts)?;
+        if let Some(path) = &args.metrics_json {
+            evaluation.save_metrics(path)?;
+        }
+        return print_report(&evaluation.summary());
+    }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if args.quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -71,8 +78,12 @@ fn run(args: Args) -> Result<()> {
     let progress = Bar(bar);
     let outcome = train(&opts, &progress)?;
     progress.0.finish_and_clear();
-    let size = outcome.save(&args.output, args.metrics_json.as_deref())?;
-    print_report(&format!("{}model: {} ({:.1} MB)\n", outcome.summary(), args.output.display(), size as f64 / 1e6))
+    let size = outcome.save(args.output.as_deref(), args.metrics_json.as_deref())?;
+    let model = match (&args.output, size) {
+        (Some(path), Some(size)) => format!("{} ({:.1} MB)", path.display(), size as f64 / 1e6),
+        _ => "not written (no --output)".into(),
+    };
+    print_report(&format!("{}model: {model}\n", outcome.summary()))
 }
 
 fn train_syntax(a: SyntaxArgs) -> Result<()> {
