@@ -46,7 +46,7 @@ def test_declared_targets_and_extra_actors_as_the_cli(stance_tag, tmp_path):
     assert tagger.tag(path.read_text(encoding="utf-8"), article=records[0]["article"]) == records
 
 
-def test_default_ids_and_bad_input():
+def test_default_ids_and_bad_input(stance_tag):
     tagger = stance.Tagger(threads=1)
     text = ARTICLES[0].read_text(encoding="utf-8")
     records = tagger.tag_many([text, text])
@@ -60,5 +60,7 @@ def test_default_ids_and_bad_input():
         tagger.tag_many([text, text], ids=["a"])
     with pytest.raises(stance.StanceError, match="missing.tsv"):
         stance.Tagger(actors="missing.tsv")
-    with pytest.raises(stance.StanceError):
-        stance.Tagger(targets=["no equals sign"])
+    with pytest.raises(stance.StanceError) as e:
+        stance.Tagger(targets=["=truce"])
+    cli = run([stance_tag, "--target", "=truce", ARTICLES[0]], check=False)
+    assert cli.returncode == 1 and f"stance-tag: error: {e.value}\n" in cli.stderr
