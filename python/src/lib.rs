@@ -88,6 +88,9 @@ fn type_name(o: &Bound<'_, PyAny>) -> String {
     o.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
 }
 
+/// Predicted class indices and the probability of every class, as NumPy arrays.
+type Predictions<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>);
+
 /// A classifier trained by `stance-train` (or `stance.train`).
 #[pyclass(module = "stance._stance", frozen)]
 struct Model {
@@ -145,7 +148,7 @@ impl Model {
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         targets: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>)> {
+    ) -> PyResult<Predictions<'py>> {
         let texts = strings(texts, "texts")?;
         let targets = targets.map(|t| strings(t, "targets")).transpose()?;
         if let Some(t) = &targets {
