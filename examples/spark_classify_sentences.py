@@ -21,6 +21,7 @@ from pyspark import SparkFiles
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
+from spark_tag_articles import read_table  # the sibling example: CSV, JSONL or Parquet by extension
 
 _MODELS: "dict[str, Any]" = {}
 
@@ -76,12 +77,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     if a.master:
         builder = builder.master(a.master)
     spark = builder.getOrCreate()
-    if a.input.endswith(".parquet"):
-        df = spark.read.parquet(a.input)
-    elif a.input.endswith(".jsonl") or a.input.endswith(".json"):
-        df = spark.read.json(a.input)
-    else:
-        df = spark.read.csv(a.input, header=True, multiLine=True, escape='"')
+    df = read_table(spark, a.input)
     import stance
 
     print("labels:", ", ".join(stance.Model.load(a.model).classes_))

@@ -76,7 +76,7 @@ def tag_frame(
 
 
 def read_table(spark: SparkSession, path: str) -> DataFrame:
-    """A CSV (header row, quoted multi-line fields), JSONL or Parquet table, by extension."""
+    """A CSV (header row, quoted multi-line fields), JSONL or Parquet table, by extension (a directory: Parquet)."""
     if path.endswith(".parquet") or path.endswith("/"):
         return spark.read.parquet(path)
     if path.endswith(".jsonl") or path.endswith(".json"):

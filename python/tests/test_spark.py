@@ -16,6 +16,9 @@ from pyspark.sql import SparkSession
 
 
 def example(name):
+    """An example script as a module (its folder on sys.path, as when it is run, for its sibling imports)."""
+    if str(ROOT / "examples") not in sys.path:
+        sys.path.insert(0, str(ROOT / "examples"))
     spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
