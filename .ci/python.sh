@@ -22,9 +22,11 @@ python3 -m venv "$WORK/fresh"
 import sys, stance
 root = sys.argv[1]
 report = stance.train(f"{root}/tests/fixtures/reviews_train.csv", "mine.stance", text_col="sentence", label_col="verdict", cv=3)
-print(stance.Model.load("mine.stance").predict(["a wonderful, moving film", "dull and far too long"]))
-print(stance.Tagger().tag(open(f"{root}/datasets/articles/black-sea-pipeline.txt").read())[0])
-assert report["selection"]["method"] == "cv"
+labels = stance.Model.load("mine.stance").predict(["The cakes were lovely", "Cold soup and rude staff"])
+rows = stance.Tagger().tag(open(f"{root}/datasets/articles/black-sea-pipeline.txt").read())
+print(report["selection"]["method"], list(labels), [(r["actor"], r["event"], r["stance"]) for r in rows][:3])
+assert report["selection"]["method"] == "cv3" and list(labels) == ["pos", "neg"]
+assert ("Turkey", "pipeline", "supportive") in [(r["actor"], r["event"], r["stance"]) for r in rows]
 PY
 )
 
