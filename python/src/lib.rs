@@ -9,6 +9,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use clap::ValueEnum;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
@@ -21,7 +22,7 @@ use stance::data::Format;
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, Doc, FeatureConfig, Lexicon, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
-use stance::model::{load, Classifier, ModelKind};
+use stance::model::{load, Classifier, ModelKind, PredictScratch};
 use stance::news::{ArticleTagger, Salience};
 use stance::output::{JsonlSink, Sink};
 use stance::outputs::check_outputs;
@@ -65,8 +66,8 @@ fn threads(n: Option<usize>) -> PyResult<usize> {
     }
 }
 
-/// Strings from any iterable of `str`, naming the first item that is not one.
-fn strings(items: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+/// The items of any iterable, each checked to be a `str` (the first that is not is named).
+fn str_objects<'py>(items: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyString>>> {
     if items.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!("{what} must be a sequence of str, not a single str")));
     }
@@ -76,12 +77,19 @@ fn strings(items: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     let mut out = Vec::with_capacity(items.len().unwrap_or(0));
     for (i, item) in iter.enumerate() {
         let item = item?;
-        let s = item
-            .downcast::<PyString>()
-            .map_err(|_| PyTypeError::new_err(format!("{what}[{i}] must be str, not {}", type_name(&item))))?;
-        out.push(s.to_cow()?.into_owned());
+        let name = type_name(&item);
+        out.push(
+            item.downcast_into::<PyString>()
+                .map_err(|_| PyTypeError::new_err(format!("{what}[{i}] must be str, not {name}")))?,
+        );
     }
     Ok(out)
+}
+
+/// The strings' UTF-8 text, borrowed from the objects (no copy); it stays valid while they live,
+/// with or without the GIL, as Python strings are immutable.
+fn as_strs<'a>(objects: &'a [Bound<'_, PyString>]) -> PyResult<Vec<&'a str>> {
+    objects.iter().map(|s| s.to_str()).collect()
 }
 
 fn type_name(o: &Bound<'_, PyAny>) -> String {
@@ -96,6 +104,16 @@ type Predictions<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray2<f64>>);
 struct Model {
     classifier: Classifier,
     threads: usize,
+    /// One scratch state per thread, kept across calls so that word caches stay warm (calls on
+    /// one model from several Python threads take turns).
+    scratches: Mutex<Vec<PredictScratch>>,
+}
+
+impl Model {
+    fn new(classifier: Classifier, threads: usize) -> Self {
+        let scratches = Mutex::new((0..threads).map(|_| PredictScratch::default()).collect());
+        Self { classifier, threads, scratches }
+    }
 }
 
 #[pymethods]
@@ -105,7 +123,7 @@ impl Model {
     #[pyo3(signature = (path, threads = None))]
     fn load(path: PathBuf, threads: Option<usize>) -> PyResult<Self> {
         let threads = self::threads(threads)?;
-        Ok(Self { classifier: load(&path).map_err(stance_error)?, threads })
+        Ok(Self::new(load(&path).map_err(stance_error)?, threads))
     }
 
     /// A model from the bytes of a model file (`name` names it in errors).
@@ -113,7 +131,7 @@ impl Model {
     #[pyo3(signature = (data, name = "<bytes>".to_string(), threads = None))]
     fn from_bytes(data: &[u8], name: String, threads: Option<usize>) -> PyResult<Self> {
         let threads = self::threads(threads)?;
-        Ok(Self { classifier: from_bytes(Path::new(&name), data).map_err(stance_error)?, threads })
+        Ok(Self::new(from_bytes(Path::new(&name), data).map_err(stance_error)?, threads))
     }
 
     /// The model file's bytes (what `stance-train` writes), for pickling and shipping to workers.
@@ -149,8 +167,10 @@ impl Model {
         texts: &Bound<'py, PyAny>,
         targets: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Predictions<'py>> {
-        let texts = strings(texts, "texts")?;
-        let targets = targets.map(|t| strings(t, "targets")).transpose()?;
+        let text_objects = str_objects(texts, "texts")?;
+        let target_objects = targets.map(|t| str_objects(t, "targets")).transpose()?;
+        let texts = as_strs(&text_objects)?;
+        let targets = target_objects.as_deref().map(as_strs).transpose()?;
         if let Some(t) = &targets {
             if t.len() != texts.len() {
                 return Err(PyValueError::new_err(format!("targets has {} items, texts has {}", t.len(), texts.len())));
@@ -162,11 +182,12 @@ impl Model {
                 Some(t) => texts
                     .iter()
                     .zip(t)
-                    .map(|(text, name)| Doc { text, target: Some(TargetRef { name, span: None }), holder: None })
+                    .map(|(&text, &name)| Doc { text, target: Some(TargetRef { name, span: None }), holder: None })
                     .collect(),
-                None => texts.iter().map(|t| Doc::plain(t)).collect(),
+                None => texts.iter().map(|&t| Doc::plain(t)).collect(),
             };
-            let predictions = self.classifier.predict(&docs, self.threads);
+            let mut scratches = self.scratches.lock().unwrap_or_else(PoisonError::into_inner);
+            let predictions = self.classifier.predict_with(&docs, &mut scratches);
             let labels: Vec<i64> = predictions.iter().map(|p| p.label as i64).collect();
             let probs: Vec<f64> = predictions.iter().flat_map(|p| p.probs.iter().map(|&x| f64::from(x))).collect();
             (labels, probs)
@@ -229,14 +250,13 @@ impl Tagger {
     /// The records of each `(name, text)` article as JSON objects, one string per record, in
     /// input order, as `stance-tag --format jsonl` writes them; the GIL is released meanwhile.
     fn tag_json(&self, py: Python<'_>, names: &Bound<'_, PyAny>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-        let names = strings(names, "ids")?;
-        let texts = strings(texts, "texts")?;
+        let (names, texts) = (str_objects(names, "ids")?, str_objects(texts, "texts")?);
+        let (names, texts) = (as_strs(&names)?, as_strs(&texts)?);
         if names.len() != texts.len() {
             return Err(PyValueError::new_err(format!("ids has {} items, texts has {}", names.len(), texts.len())));
         }
         py.allow_threads(|| {
-            let articles: Vec<(&str, &str)> =
-                names.iter().map(String::as_str).zip(texts.iter().map(String::as_str)).collect();
+            let articles: Vec<(&str, &str)> = names.iter().copied().zip(texts.iter().copied()).collect();
             let processor = ArticleProcessor { tagger: &self.tagger, per_sentence: self.per_sentence };
             let mut lines = Vec::new();
             for record in processor.tag_texts(&articles, self.threads).iter().flatten() {
