@@ -21,7 +21,7 @@ from pyspark import SparkFiles
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
-from spark_tag_articles import read_table  # the sibling example: CSV, JSONL or Parquet by extension
+from spark_tag_articles import read_table, session  # the sibling example
 
 _MODELS: "dict[str, Any]" = {}
 
@@ -73,10 +73,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     p.add_argument("--threads", type=int, default=1, help="threads per Spark task (default 1)")
     p.add_argument("--master", help="e.g. local[2]; spark-submit sets it otherwise")
     a = p.parse_args(argv)
-    builder = SparkSession.builder.appName("stance-classify-sentences")
-    if a.master:
-        builder = builder.master(a.master)
-    spark = builder.getOrCreate()
+    spark = session("stance-classify-sentences", a.master)
     df = read_table(spark, a.input)
     import stance
 

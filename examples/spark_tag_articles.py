@@ -17,6 +17,8 @@ the executors' Python: see the README's "Spark" section.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any, Iterator, Optional
 
 import pandas as pd
@@ -75,6 +77,16 @@ def tag_frame(
     return articles.select(text_col, id_col).mapInPandas(tag_batches, SCHEMA)
 
 
+def session(app: str, master: Optional[str]) -> SparkSession:
+    """A Spark session; in local mode its Python workers run this interpreter (the one with ``stance``)."""
+    builder = SparkSession.builder.appName(app)
+    if master:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return builder.getOrCreate()
+
+
 def read_table(spark: SparkSession, path: str) -> DataFrame:
     """A CSV (header row, quoted multi-line fields), JSONL or Parquet table, by extension (a directory: Parquet)."""
     if path.endswith(".parquet") or path.endswith("/"):
@@ -98,10 +110,7 @@ def main(argv: Optional[list[str]] = None, spark: Optional[SparkSession] = None)
     a = p.parse_args(argv)
     own = spark is None
     if spark is None:
-        builder = SparkSession.builder.appName("stance-tag-articles")
-        if a.master:
-            builder = builder.master(a.master)
-        spark = builder.getOrCreate()
+        spark = session("stance-tag-articles", a.master)
     articles = read_table(spark, a.input)
     if a.partitions:
         articles = articles.repartition(a.partitions)
