@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::engine::Processor;
 use super::sentences::error_record;
 use crate::data::{DataError, Example};
+use crate::features::map_chunks;
 use crate::model::PredictScratch;
 use crate::news::{ArticleAnalysis, ArticleTagger};
 use std::sync::Arc;
@@ -69,9 +70,27 @@ impl Processor for ArticleProcessor<'_> {
         warnings: &mut Vec<String>,
     ) -> Vec<Record> {
         let article = e.id.clone().unwrap_or_else(|| format!("{source}:{}", e.line));
-        let analysis = self.tagger.analyze(&e.text, scratch);
+        self.tag_article(scratch, &article, &e.text, warnings)
+    }
+
+    fn error(&self, error: &DataError) -> Record {
+        error_record(if self.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS }, error)
+    }
+}
+
+impl ArticleProcessor<'_> {
+    /// The records of one article named `article`, as `stance-tag` writes them; its warnings (an
+    /// over-long sentence cut), prefixed with the article's name, go to `warnings`.
+    pub fn tag_article(
+        &self,
+        scratch: &mut PredictScratch,
+        article: &str,
+        text: &str,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Record> {
+        let analysis = self.tagger.analyze(text, scratch);
         warnings.extend(analysis.warnings.iter().map(|w| format!("{article}: {w}")));
-        let mut records = self.records(&article, &analysis);
+        let mut records = self.records(article, &analysis);
         if !analysis.warnings.is_empty() {
             // Only then, so that other articles' records are as before; table and CSV columns leave it out.
             for r in &mut records {
@@ -82,12 +101,25 @@ impl Processor for ArticleProcessor<'_> {
         records
     }
 
-    fn error(&self, error: &DataError) -> Record {
-        error_record(if self.per_sentence { &LINK_COLUMNS } else { &ARTICLE_COLUMNS }, error)
+    /// Tags `(name, text)` articles in memory on up to `threads` threads, in input order: each
+    /// article's records as [`ArticleProcessor::tag_article`] gives them (its warnings are in its
+    /// records' `warnings` field).
+    ///
+    /// ```
+    /// use stance::batch::{ArticleOptions, ArticleProcessor, ModelOptions};
+    ///
+    /// let tagger = ModelOptions::default().tagger(&ArticleOptions::default())?;
+    /// let text = std::fs::read_to_string("datasets/articles/black-sea-pipeline.txt").unwrap();
+    /// let records = ArticleProcessor { tagger: &tagger, per_sentence: false }.tag_texts(&[("pipeline", &text)], 2);
+    /// assert!(records[0].iter().any(|r| r.get("actor").map(|a| a.to_json()) == Some("Turkey".into())));
+    /// # Ok::<(), stance::batch::BatchError>(())
+    /// ```
+    pub fn tag_texts<S: AsRef<str> + Sync>(&self, articles: &[(S, S)], threads: usize) -> Vec<Vec<Record>> {
+        map_chunks(articles, threads, PredictScratch::default, |scratch, (name, text)| {
+            self.tag_article(scratch, name.as_ref(), text.as_ref(), &mut Vec::new())
+        })
     }
-}
 
-impl ArticleProcessor<'_> {
     /// The records of one article's analysis: its links or its stance rows.
     fn records(&self, article: &str, analysis: &ArticleAnalysis) -> Vec<Record> {
         if self.per_sentence {
@@ -155,5 +187,35 @@ impl ArticleProcessor<'_> {
                 ],
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{ArticleOptions, ModelOptions};
+
+    #[test]
+    fn tagging_texts_in_memory_gives_each_articles_records_in_order() {
+        let tagger = ModelOptions::default().tagger(&ArticleOptions::default()).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/articles");
+        let mut articles: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .collect();
+        articles.sort();
+        for per_sentence in [false, true] {
+            let p = ArticleProcessor { tagger: &tagger, per_sentence };
+            let together = p.tag_texts(&articles, 3);
+            assert_eq!(together.len(), articles.len());
+            for ((name, text), records) in articles.iter().zip(&together) {
+                let alone = p.tag_article(&mut PredictScratch::default(), name, text, &mut Vec::new());
+                assert!(!alone.is_empty(), "{name} has records");
+                assert_eq!(records, &alone, "{name}");
+                assert!(alone.iter().all(|r| r.get("article") == Some(&json!(name).into())));
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ pub use config::{parse_char_ngrams, FeatureConfig, FeatureError, TargetMode, Val
 pub use extract::Scratch;
 pub use featurizer::{Featurizer, FeaturizerState};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError, LexiconHit, LexiconMatcher};
-pub use parallel::{map_chunks, with_pool, Pool};
+pub use parallel::{map_chunks, map_chunks_with, with_pool, Pool};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::{Doc, TargetRef};
 pub use weighting::Weights;

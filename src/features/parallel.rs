@@ -15,9 +15,29 @@ where
     F: Fn(&mut S, &T) -> R + Sync,
 {
     let threads = threads.max(1).min(items.len().max(1));
+    let mut states: Vec<S> = (0..threads).map(|_| init()).collect();
+    map_chunks_with(items, &mut states, f)
+}
+
+/// Like [`map_chunks`], with the scratch states kept by the caller: one thread per state (at
+/// most one per item), so that states such as word caches stay warm from one call to the next.
+/// # Panics
+/// When `states` is empty and `items` is not.
+pub fn map_chunks_with<T, S, R, F>(items: &[T], states: &mut [S], f: F) -> Vec<R>
+where
+    T: Sync,
+    S: Send,
+    R: Send,
+    F: Fn(&mut S, &T) -> R + Sync,
+{
+    if items.is_empty() {
+        return Vec::new();
+    }
+    assert!(!states.is_empty(), "map_chunks_with needs at least one state");
+    let threads = states.len().min(items.len());
     if threads == 1 {
-        let mut state = init();
-        return items.iter().map(|t| f(&mut state, t)).collect();
+        let state = &mut states[0];
+        return items.iter().map(|t| f(state, t)).collect();
     }
     crate::arenas::fit_to_address_limit(threads);
     let chunk = items.len().div_ceil(threads);
@@ -25,10 +45,8 @@ where
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                let mut state = init();
-                s.spawn(move || part.iter().map(|t| f(&mut state, t)).collect::<Vec<R>>())
-            })
+            .zip(states.iter_mut())
+            .map(|(part, state)| s.spawn(move || part.iter().map(|t| f(state, t)).collect::<Vec<R>>()))
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("worker thread panicked")).collect()
     })
@@ -158,6 +176,26 @@ mod tests {
             assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         }
         assert!(map_chunks(&[] as &[u32], 4, || (), |_, x| *x).is_empty());
+    }
+
+    #[test]
+    fn caller_kept_states_keep_order_and_last_across_calls() {
+        for threads in [1, 2, 3, 8] {
+            let mut states = vec![0u32; threads];
+            for len in [0, 1, 2, 7, 1001] {
+                let items: Vec<u32> = (0..len).collect();
+                let out = map_chunks_with(&items, &mut states, |calls, x| {
+                    *calls += 1;
+                    x * 2
+                });
+                assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>(), "{threads} threads");
+            }
+            // Every item of every call was counted by one of the states.
+            assert_eq!(states.iter().sum::<u32>(), 1 + 2 + 7 + 1001, "{threads} threads");
+            // The first state took the first chunk of each call.
+            let first: u32 = [1u32, 2, 7, 1001].iter().map(|&n| n.div_ceil(n.min(threads as u32))).sum();
+            assert_eq!(states[0], first, "{threads} threads");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use super::linear::{argmax, softmax, LinearModel};
 use super::params::LinearValidParams;
 use super::table::PredictTable;
-use crate::features::{map_chunks, Doc, Featurizer, Scratch};
+use crate::features::{map_chunks, map_chunks_with, Doc, Featurizer, Scratch};
 
 /// Provenance stored with a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,12 +112,31 @@ impl Classifier {
 
     /// Classifies many documents on up to `threads` threads, in input order.
     pub fn predict(&self, docs: &[Doc<'_>], threads: usize) -> Vec<Prediction> {
-        let k = self.labels.len();
-        map_chunks(docs, threads, PredictScratch::default, |s, d| {
-            let mut probs = vec![0f32; k];
-            let label = self.predict_into(*d, s, &mut probs);
-            Prediction { label, probs }
-        })
+        map_chunks(docs, threads, PredictScratch::default, |s, d| self.prediction(*d, s))
+    }
+
+    /// Like [`Classifier::predict`], on one thread per scratch state in `scratches` (at least one),
+    /// which the caller keeps from one call to the next so that their caches stay warm: for a
+    /// program that classifies a stream in many small calls (the Python `Model.predict`).
+    ///
+    /// ```
+    /// use stance::features::Doc;
+    /// use stance::model::{load, PredictScratch};
+    ///
+    /// let model = load("models/sentiment-news.stance".as_ref())?;
+    /// let mut scratches: Vec<PredictScratch> = (0..2).map(|_| PredictScratch::default()).collect();
+    /// let docs = [Doc::plain("The talks collapsed."), Doc::plain("Both sides welcomed the deal.")];
+    /// assert_eq!(model.predict_with(&docs, &mut scratches), model.predict(&docs, 2));
+    /// # Ok::<(), stance::model::ModelError>(())
+    /// ```
+    pub fn predict_with(&self, docs: &[Doc<'_>], scratches: &mut [PredictScratch]) -> Vec<Prediction> {
+        map_chunks_with(docs, scratches, |s, d| self.prediction(*d, s))
+    }
+
+    fn prediction(&self, doc: Doc<'_>, s: &mut PredictScratch) -> Prediction {
+        let mut probs = vec![0f32; self.labels.len()];
+        let label = self.predict_into(doc, s, &mut probs);
+        Prediction { label, probs }
     }
 
     /// Predicted label indices, as linfa-style targets.

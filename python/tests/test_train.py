@@ -1,0 +1,64 @@
+"""stance.train against stance-train: the same options give the same model file and report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import stance
+from conftest import ROOT, run
+
+FIX = ROOT / "tests/fixtures"
+
+
+def without_timing(report: dict) -> dict:
+    report = json.loads(json.dumps(report))
+    report["train"].pop("fit_seconds")
+    return report
+
+
+def test_dev_selection_gives_the_cli_model_bytes_and_report(stance_train, tmp_path):
+    cli_model, cli_metrics = tmp_path / "cli.stance", tmp_path / "cli.json"
+    run([stance_train, "--train", FIX / "reviews_train.csv", "--dev", FIX / "reviews_dev.csv", "--test",
+         FIX / "reviews_test.csv", "--text-col", "sentence", "--label-col", "verdict", "--char-ngrams", "2-4",
+         "--class-weight", "neg=2,pos=1", "--favg-labels", "neg,pos", "--threads", "2", "--output", cli_model,
+         "--metrics-json", cli_metrics, "-q"])
+    py_model, py_metrics = tmp_path / "py.stance", tmp_path / "py.json"
+    report = stance.train(FIX / "reviews_train.csv", py_model, dev=FIX / "reviews_dev.csv", test=FIX / "reviews_test.csv",
+                          text_col="sentence", label_col="verdict", char_ngrams=(2, 4), class_weight={"neg": 2, "pos": 1},
+                          favg_labels=["neg", "pos"], threads=2, metrics_json=py_metrics)
+    assert py_model.read_bytes() == cli_model.read_bytes()
+    assert without_timing(report) == without_timing(json.loads(cli_metrics.read_text()))
+    assert without_timing(json.loads(py_metrics.read_text())) == without_timing(report)
+    assert set(report) == {"dev", "test", "selection", "train"}
+
+
+def test_cross_validation_and_svm_options_give_the_cli_model(stance_train, tmp_path):
+    args = ["--train", FIX / "mentions_train.jsonl", "--text-col", "sent", "--spans-col", "mentions", "--label-col",
+            "pol", "--label-map", "2.0=negative,4.0=neutral,6.0=positive", "--model", "svm", "--cv", "3", "--no-negation", "--stem", "none", "--hash-bits", "16"]
+    out = run([stance_train, *args, "--output", tmp_path / "cli.stance", "-q"])
+    assert out.returncode == 0
+    stance.train(FIX / "mentions_train.jsonl", tmp_path / "py.stance", text_col="sent", spans_col="mentions",
+                 label_col="pol", label_map={"2.0": "negative", "4.0": "neutral", "6.0": "positive"}, model="svm", cv=3, negation=False, stem="none", hash_bits=16)
+    assert (tmp_path / "py.stance").read_bytes() == (tmp_path / "cli.stance").read_bytes()
+
+
+def test_training_errors_are_the_cli_errors(stance_train, tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("text,label\ngood film,pos\nfine film,pos\n")
+    cli = run([stance_train, "--train", one, "--output", tmp_path / "cli.stance", "-q"], check=False)
+    assert cli.returncode == 1
+    with pytest.raises(stance.StanceError) as e:
+        stance.train(one, tmp_path / "py.stance")
+    assert str(e.value) in cli.stderr and "one class" in str(e.value)
+    assert not (tmp_path / "py.stance").exists()
+    with pytest.raises(stance.StanceError, match="no such column"):
+        stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", text_col="nope")
+    with pytest.raises(stance.StanceError, match="either --dev or --cv"):
+        stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", dev=FIX / "reviews_dev.csv", cv=3,
+                     text_col="sentence", label_col="verdict")
+    with pytest.raises(stance.StanceError, match="select_metric: invalid value"):
+        stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", select_metric="vibes")
+    with pytest.raises(TypeError):
+        stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", colour="blue")
