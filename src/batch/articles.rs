@@ -72,6 +72,12 @@ impl Processor for ArticleProcessor<'_> {
         let analysis = self.tagger.analyze(&e.text, scratch);
         warnings.extend(analysis.warnings.iter().map(|w| format!("{article}: {w}")));
         let mut records = self.records(&article, &analysis);
+        if let Some(date) = &e.date {
+            // Only with a date column (--date-col): other runs' records are as before.
+            for r in &mut records {
+                r.fields.insert(1, ("date", json!(date).into()));
+            }
+        }
         if !analysis.warnings.is_empty() {
             // Only then, so that other articles' records are as before; table and CSV columns leave it out.
             for r in &mut records {

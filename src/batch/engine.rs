@@ -137,6 +137,7 @@ fn read_document(path: &Path, limit: usize) -> Result<Example, DataError> {
         target: None,
         holder: None,
         id: Some(path.display().to_string()),
+        date: None,
         line: 1,
     })
 }

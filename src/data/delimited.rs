@@ -242,6 +242,7 @@ pub struct DelimitedReader {
     target: Option<(usize, String)>,
     id: Option<(usize, String)>,
     holder: Option<(usize, String)>,
+    date: Option<(usize, String)>,
     width: u64,
     max_bytes: usize,
     /// Set once reading failed: the rest of the file cannot be read.
@@ -299,6 +300,7 @@ impl DelimitedReader {
         let target = columns.target.as_deref().map(|c| column(path, &header, c)).transpose()?;
         let id = columns.id.as_deref().map(|c| column(path, &header, c)).transpose()?;
         let holder = columns.holder.as_deref().map(|c| column(path, &header, c)).transpose()?;
+        let date = columns.date.as_deref().map(|c| column(path, &header, c)).transpose()?;
         reader.get_mut().limit = max_bytes as u64;
         Ok(Self {
             path: path.to_path_buf(),
@@ -310,6 +312,7 @@ impl DelimitedReader {
             target,
             id,
             holder,
+            date,
             width: header.len() as u64,
             max_bytes,
             done: false,
@@ -353,7 +356,11 @@ impl DelimitedReader {
             Some(col) => Some(self.field(line, col)?.to_string()),
             None => None,
         };
-        Ok(Example { text: text.into(), label, target, holder, id, line })
+        let date = match &self.date {
+            Some(col) => Some(self.field(line, col)?.to_string()),
+            None => None,
+        };
+        Ok(Example { text: text.into(), label, target, holder, id, date, line })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.

@@ -103,8 +103,14 @@ impl JsonlReader {
             return Err(self.err(DataErrorKind::EmptyText).in_field(&self.columns.text));
         }
         let id = self.columns.id.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
+        // A date is optional: a record without one is simply undated.
+        let date = self.columns.date.as_deref().and_then(|k| match obj.get(k) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(v @ Value::Number(_)) => Some(v.to_string()),
+            _ => None,
+        });
         if let Some(spans_key) = &self.columns.spans {
-            return self.span_examples(&obj, text, spans_key, id);
+            return self.span_examples(&obj, text, spans_key, id, date);
         }
         let label = self.columns.label.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         let target = match self.columns.target.as_deref() {
@@ -115,7 +121,7 @@ impl JsonlReader {
             Some(k) => Some(Target { name: self.label_field(&obj, k)?, span: None }),
             None => None,
         };
-        Ok(vec![Example { text: text.into(), label, target, holder, id, line: self.line }])
+        Ok(vec![Example { text: text.into(), label, target, holder, id, date, line: self.line }])
     }
 
     fn span_examples(
@@ -124,6 +130,7 @@ impl JsonlReader {
         text: &str,
         key: &str,
         id: Option<String>,
+        date: Option<String>,
     ) -> Result<Vec<Example>, DataError> {
         let Some(Value::Array(items)) = obj.get(key) else {
             return Err(self.err(DataErrorKind::Invalid("expected an array of target mentions".into())).in_field(key));
@@ -162,6 +169,7 @@ impl JsonlReader {
                 target: Some(Target { name, span: Some((from, to)) }),
                 holder: None,
                 id: id.clone(),
+                date: date.clone(),
                 line: self.line,
             });
         }

@@ -157,6 +157,7 @@ impl Iterator for RecordReader {
                         target: None,
                         holder: None,
                         id: None,
+                        date: None,
                         line: *line,
                     }));
                 }

@@ -177,6 +177,10 @@ pub(crate) struct TagArgs {
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Column with each record's date (YYYY-MM-DD…), copied to article rows; the HTML report draws a timeline
+    /// from it.
+    #[arg(long)]
+    pub(crate) date_col: Option<String>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -229,6 +233,7 @@ impl TagArgs {
                 target: self.target_col,
                 holder: self.holder_col,
                 id: self.id_col,
+                date: self.date_col,
                 ..Columns::default()
             },
             format: self.format,
