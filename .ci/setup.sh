@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the checks need (each line: package, and who needs it).
 APT_PACKAGES=(
+    chromium            # .ci/report_check.py: renders the HTML reports headless (DOM and screenshots)
+    fonts-dejavu-core   # a font for those screenshots' text
 )
 
 missing=()

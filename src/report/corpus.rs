@@ -38,7 +38,7 @@ pub struct CorpusLimits {
 
 impl Default for CorpusLimits {
     fn default() -> Self {
-        Self { evidence_per_cell: 5, sentence_chars: 320, evidence_bytes: 3_000_000, max_cells: 20_000 }
+        Self { evidence_per_cell: 5, sentence_chars: 320, evidence_bytes: 2_000_000, max_cells: 10_000 }
     }
 }
 
@@ -129,9 +129,9 @@ pub struct Actor {
 pub struct CorpusReport {
     /// Stance names, in the order of every count vector.
     pub stances: Vec<String>,
-    /// Actors.
+    /// The actors of the cells kept, in the order of their first cell.
     pub actors: Vec<Actor>,
-    /// Events.
+    /// The events of the cells kept, in the order of their first cell.
     pub events: Vec<String>,
     /// Ids of the articles the kept evidence comes from.
     pub articles: Vec<String>,
@@ -361,8 +361,16 @@ impl CorpusBuilder {
                 take[i] += 1;
             }
         }
-        // Only the articles and months the kept data uses, in first-cited order and ascending.
+        // Only the actors, events, articles and months the kept cells use: in the cells' order, and ascending.
         let mut kept_articles = Interner::default();
+        let (mut kept_actors, mut kept_events) = (Interner::default(), Interner::default());
+        let mut codes = Vec::new();
+        for ((actor, event), _) in &accs {
+            if kept_actors.get(&actor_names[*actor as usize]) as usize == codes.len() {
+                codes.push(self.codes[*actor as usize].clone());
+            }
+            kept_events.get(&event_names[*event as usize]);
+        }
         let months: Vec<String> = accs
             .iter()
             .flat_map(|(_, a)| a.months.keys())
@@ -379,8 +387,8 @@ impl CorpusBuilder {
             .iter()
             .zip(&take)
             .map(|(((actor, event), acc), &n)| Cell {
-                actor: *actor,
-                event: *event,
+                actor: kept_actors.index[&actor_names[*actor as usize]],
+                event: kept_events.index[&event_names[*event as usize]],
                 counts: pad(acc.counts.clone()),
                 rows: acc.rows,
                 articles: acc.articles.len() as u64,
@@ -399,8 +407,8 @@ impl CorpusBuilder {
             .collect();
         CorpusReport {
             stances: self.stances.names,
-            actors: self.actors.names.into_iter().zip(self.codes).map(|(name, code)| Actor { name, code }).collect(),
-            events: self.events.names,
+            actors: kept_actors.names.into_iter().zip(codes).map(|(name, code)| Actor { name, code }).collect(),
+            events: kept_events.names,
             articles: kept_articles.names,
             months,
             cells,
@@ -606,6 +614,35 @@ mod tests {
         assert_eq!(cut("abcdef", 3), "abc…");
         assert_eq!(month_of("2019-12-31T10:00"), Some("2019-12"));
         assert_eq!(month_of("2019-123"), None);
+    }
+
+    #[test]
+    fn a_page_of_any_corpus_stays_under_five_megabytes() {
+        // The worst case: every row a new actor and event with long names, five long sentences and long ids.
+        let long = "x".repeat(600);
+        let mut b = CorpusBuilder::new(CorpusLimits::default());
+        for i in 0..20_000 {
+            let ids: Vec<String> = (0..5).map(|j| format!("https://example.org/{long}/{i}/{j}")).collect();
+            let sentences: Vec<String> = (0..5).map(|j| format!("{i} {j} {long}")).collect();
+            let evidence: Vec<EvidenceRow<'_>> =
+                sentences.iter().map(|s| EvidenceRow { sentence: s, score: 0.5 }).collect();
+            let (actor, event) = (format!("actor {i} {}", &long[..40]), format!("event {i} {}", &long[..40]));
+            b.add(&StanceRow {
+                article: &ids[i % 5],
+                actor: &actor,
+                actor_code: Some("XXX GOV"),
+                event: &event,
+                stance: "supportive",
+                confidence: 0.5,
+                evidence: &evidence,
+                date: Some("2020-01-01"),
+            });
+        }
+        let r = b.finish();
+        assert_eq!((r.cells.len(), r.cells_dropped), (10_000, 10_000));
+        assert_eq!((r.actors.len(), r.events.len()), (10_000, 10_000), "only the kept cells' names");
+        let html = r.to_html(&CorpusMeta::default());
+        assert!(html.len() <= 5_000_000, "{} bytes", html.len());
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 mod dataset;
 mod options;
+mod report;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
 pub use options::{parse_label_map, ClassWeightSpec, TrainError, TrainOptions, DEFAULT_SEED};
+pub use report::{top_features, REPORT_FEATURES};
 pub use select::{Candidate, Fitted, Selection};
 
 use std::path::Path;
@@ -16,10 +18,14 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 
-use crate::eval::{format_table, Metrics, SplitReport};
+use crate::eval::{format_table, Calibration, Metrics, SplitReport};
 use crate::features::Featurizer;
 use crate::model::file::write_atomic;
 use crate::model::{save, Classifier, ModelInfo, ModelKind};
+use crate::report::ClassFeatures;
+
+/// Confidence bins of the reliability diagrams.
+const CALIBRATION_BINS: usize = 10;
 
 /// Reports progress of long stages (a progress bar in the CLI).
 pub trait Progress: Sync {
@@ -50,6 +56,13 @@ pub struct TrainOutcome {
     pub test: Option<Metrics>,
     /// Seconds spent fitting the final model (featurising included).
     pub fit_seconds: f64,
+    /// Calibration on the dev set, if one was given.
+    pub dev_calibration: Option<Calibration>,
+    /// Calibration on the test set, if one was given.
+    pub test_calibration: Option<Calibration>,
+    /// The features with the largest weights per class, named (when
+    /// [`TrainOptions::report_features`] asked for them).
+    pub top_features: Vec<ClassFeatures>,
 }
 
 impl TrainOutcome {
@@ -171,13 +184,24 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     };
     let classifier = Classifier::new(featurizer, splits.labels.clone(), model, info);
     progress.stage("evaluating", None);
-    let evaluate = |set: &LabeledSet| -> Result<Metrics, TrainError> {
-        let pred: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
-        Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels).map_err(TrainError::from)
+    let evaluate = |set: &LabeledSet| -> Result<(Metrics, Calibration), TrainError> {
+        let predictions = classifier.predict(&set.docs(), opts.threads);
+        let pred: Vec<usize> = predictions.iter().map(|p| p.label).collect();
+        let confidence: Vec<f64> = predictions.iter().map(|p| f64::from(p.probs[p.label])).collect();
+        let correct: Vec<bool> = pred.iter().zip(&set.y).map(|(p, y)| p == y).collect();
+        let metrics = Metrics::compute(&splits.labels, &set.y, &pred, &opts.favg_labels)?;
+        Ok((metrics, Calibration::compute(&confidence, &correct, CALIBRATION_BINS)))
     };
-    let dev = splits.dev.as_ref().map(evaluate).transpose()?;
-    let test = splits.test.as_ref().map(evaluate).transpose()?;
-    let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
+    let (dev, dev_calibration) = splits.dev.as_ref().map(evaluate).transpose()?.unzip();
+    let (test, test_calibration) = splits.test.as_ref().map(evaluate).transpose()?.unzip();
+    let top_features = if opts.report_features > 0 {
+        progress.stage("naming features", None);
+        top_features(&classifier, &train.docs(), opts.report_features)
+    } else {
+        Vec::new()
+    };
+    let mut outcome =
+        TrainOutcome { classifier, selection, dev, test, fit_seconds, dev_calibration, test_calibration, top_features };
     let report = outcome.stored_report().to_string();
     outcome.classifier.set_metrics_json(report);
     Ok(outcome)

@@ -53,6 +53,9 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Worker threads.
     pub threads: usize,
+    /// Features per class to name for the HTML report (0: none; naming them reads
+    /// the training text once more).
+    pub report_features: usize,
 }
 
 impl TrainOptions {
@@ -77,6 +80,7 @@ impl TrainOptions {
             epochs: None,
             seed: DEFAULT_SEED,
             threads: 1,
+            report_features: 0,
         }
     }
 
@@ -192,4 +196,13 @@ pub enum TrainError {
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
+    /// The model was written but the HTML report could not be.
+    #[error("the model was written to {}, but the report could not be", model.display())]
+    Report {
+        /// The model file written.
+        model: PathBuf,
+        /// Why the report could not be written.
+        #[source]
+        source: ModelError,
+    },
 }
