@@ -132,7 +132,7 @@ mod tests {
         let html = String::from_utf8(buf).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>"));
         assert!(html.contains("<b>5</b> articles") && html.contains("<b>1</b> records could not be read"), "{html}");
-        assert!(html.contains(r#""n":[0,2,0],"r":2,"d":2,"c":0.75"#), "{html}");
+        assert!(html.contains(r#""c":0.75,"d":2,"e":0,"n":[0,2,0],"r":2"#), "{html}");
         assert!(html.contains(r#"Turkey \u003cdoubts\u003e it."#));
     }
 

@@ -1,6 +1,6 @@
 //! HTML reports: each one self-contained page (inline CSS, SVG and script;
 //! nothing is fetched, and the page's content security policy forbids it).
-//! Text from data is escaped by `maud` in markup, and by [`page::script_json`]
+//! Text from data is escaped by `maud` in markup, and by [`script_json`]
 //! in the one JSON block a page's script reads; the scripts put text into the
 //! page only as text (`textContent`), never as markup.
 //!
