@@ -9,7 +9,8 @@ articles (stance-tag --format html) and a training report (stance-train --report
 - A screenshot (--screenshot) has the window's size and is not blank.
 - The pages load nothing: no external resources, and a content security policy that forbids them.
 - Writing the report costs under 10% of the tagging run: --format html against --format jsonl on the
-  same articles (4 copies, 1,156 articles), the fastest of 5 runs each.
+  same articles (4 copies, 1,156 articles), the fastest of 5 runs each, alternating; judged on CPU time
+  (user + system), with wall time printed beside it.
 
 Usage: report_check.py DATASETS OUTDIR TRAIN_REPORT TRAIN_METRICS -- STANCE_TAG
 """
@@ -17,6 +18,7 @@ import collections, csv, html.parser, json, os, re, struct, subprocess, sys, tem
 
 cut = sys.argv.index("--")
 datasets, outdir, train_report, train_metrics = sys.argv[1:cut]
+outdir = os.path.abspath(outdir)
 tag = sys.argv[cut + 1:]
 articles = os.path.join(datasets, "wikinews", "articles.csv")
 failures = []
@@ -214,7 +216,7 @@ check({t["attrs"]["data-label"] for t in features} == set(metrics["train"]["labe
 screenshot(os.path.abspath(train_report), os.path.join(outdir, "training-report.png"), (1280, 1600))
 
 # --- what the report costs ------------------------------------------------------------------------------
-print("time: --format html against --format jsonl on 1,156 articles (fastest of 5 runs each)")
+print("time: --format html against --format jsonl on 1,156 articles (fastest of 5 alternating runs each)")
 big = os.path.join(outdir, "wikinews-x4.csv")
 with open(articles, newline="", encoding="utf-8") as f:
     records = list(csv.DictReader(f))
@@ -224,16 +226,21 @@ with open(big, "w", newline="", encoding="utf-8") as f:
     for k in range(4):
         for r in records:
             w.writerow({**r, "url": f"{r['url']}#{k}"})
-best = {"jsonl": float("inf"), "html": float("inf")}
-for _ in range(5):
-    for fmt in best:
-        start = time.perf_counter()
+wall = {"jsonl": float("inf"), "html": float("inf")}
+cpu = dict(wall)
+for i in range(5):
+    for fmt in (["jsonl", "html"] if i % 2 == 0 else ["html", "jsonl"]):
+        before, start = os.times(), time.perf_counter()
         subprocess.run(tag + args + ["--format", fmt, "-o", os.path.join(outdir, f"x4.{fmt}"), big], check=True)
-        best[fmt] = min(best[fmt], time.perf_counter() - start)
-extra = best["html"] / best["jsonl"] - 1
+        after = os.times()
+        wall[fmt] = min(wall[fmt], time.perf_counter() - start)
+        cpu[fmt] = min(cpu[fmt], after.children_user + after.children_system - before.children_user - before.children_system)
 size = os.path.getsize(os.path.join(outdir, "x4.html"))
-print(f"  jsonl {best['jsonl']:.3f} s, html {best['html']:.3f} s ({extra:+.1%}); report {size:,} bytes")
-check(extra < 0.10, "the HTML report adds under 10% to the tagging time")
+print(f"  wall: jsonl {wall['jsonl']:.3f} s, html {wall['html']:.3f} s ({wall['html'] / wall['jsonl'] - 1:+.1%})")
+print(f"  CPU:  jsonl {cpu['jsonl']:.3f} s, html {cpu['html']:.3f} s ({cpu['html'] / cpu['jsonl'] - 1:+.1%}); "
+      f"report {size:,} bytes")
+# CPU time is what the report costs; wall time on a shared machine also measures the neighbours.
+check(cpu["html"] / cpu["jsonl"] - 1 < 0.10, "the HTML report adds under 10% to the tagging time (CPU)")
 
 print(f"report check: {'ok' if not failures else f'{len(failures)} FAILED'}")
 sys.exit(1 if failures else 0)

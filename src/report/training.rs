@@ -108,7 +108,7 @@ fn confusion(split: &TrainingSplit<'_>) -> Markup {
                             title { "true " (l) ", predicted " (cm.labels[j]) ": " (n) " (" (fixed(100.0 * t, 1)) "% of the row)" }
                         }
                         text x=(fixed(x + size / 2.0 - 1.0, 1)) y=(fixed(y + size / 2.0 + 3.0, 1)) text-anchor="middle"
-                            fill=(ink_on_blue(t)) style=(format!("fill:{}", ink_on_blue(t))) { (n) }
+                            style=(format!("fill:{}", ink_on_blue(t))) { (n) }
                     }
                 }
             }
