@@ -177,11 +177,10 @@ pub(crate) fn name_features(
     if let (TargetMode::Conjoin, Some(t)) = (config.target, target) {
         let name = t.name.trim().to_lowercase();
         let th = combine(NS_TARGET, fnv1a64(seed, name.as_bytes()));
-        let n = hashes.len();
-        for i in 0..n {
-            let h = combine(th, hashes[i].0);
+        for (inner, inner_name) in &hashes {
+            let h = combine(th, *inner);
             if wanted(index(h)) {
-                let inner = hashes[i].1();
+                let inner = inner_name();
                 out.add(index(h), || format!("[{name}] {inner}"));
             }
         }

@@ -210,8 +210,11 @@ fn split_section(split: &TrainingSplit<'_>) -> Markup {
     }
 }
 
+/// A score of a split, if it has one.
+type Score = fn(&Metrics) -> Option<f64>;
+
 fn scores(splits: &[TrainingSplit<'_>]) -> Markup {
-    let rows: [(&str, fn(&Metrics) -> Option<f64>); 6] = [
+    let rows: [(&str, Score); 6] = [
         ("accuracy", |m| Some(m.accuracy)),
         ("macro precision", |m| Some(m.macro_precision)),
         ("macro recall", |m| Some(m.macro_recall)),
