@@ -68,6 +68,17 @@ fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     }
 }
 
+/// The byte spans of the target and holder mentions that `mode` masks: none unless
+/// masking; a holder that overlaps the target is not masked.
+pub(super) fn masked_spans(mode: TargetMode, doc: &Doc<'_>) -> (Option<(usize, usize)>, Option<(usize, usize)>) {
+    if mode != TargetMode::Mask {
+        return (None, None);
+    }
+    let span = doc.target.and_then(|t| t.locate(doc.text));
+    let holder = doc.holder.and_then(|h| h.locate(doc.text)).filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
+    (span, holder)
+}
+
 /// Extracts raw counts for one document into `out` (sorted by index), and its
 /// extra (lexicon) features into `s.extra`.
 pub(crate) fn raw_counts(
@@ -81,13 +92,7 @@ pub(crate) fn raw_counts(
     let (config, mode) = (stages.config, stages.config.target);
     analyze(stages, text, s);
     let pipeline = stages.pipeline;
-    let masking = mode == TargetMode::Mask;
-    let span = target.filter(|_| masking).and_then(|t| t.locate(text));
-    let holder_span = doc
-        .holder
-        .filter(|_| masking)
-        .and_then(|h| h.locate(text))
-        .filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
+    let (span, holder_span) = masked_spans(mode, doc);
     let seed = config.hash_seed;
     // Token hashes, with the target and holder mentions collapsed to placeholders.
     s.token_hashes.clear();

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use super::config::{FeatureConfig, TargetMode};
 use super::extract::{
-    HOLDER_TOKEN, NEGATED, NS_CHAR, NS_HOLDER_LEFT, NS_HOLDER_RIGHT, NS_LEFT, NS_RIGHT, NS_TARGET, NS_WORD,
-    TARGET_TOKEN,
+    masked_spans, HOLDER_TOKEN, NEGATED, NS_CHAR, NS_HOLDER_LEFT, NS_HOLDER_RIGHT, NS_LEFT, NS_RIGHT, NS_TARGET,
+    NS_WORD, TARGET_TOKEN,
 };
 use super::lexicon::FEATURES_PER_CLASS;
 use super::target::Doc;
@@ -84,13 +84,7 @@ pub(crate) fn name_features(
     let shift = 64 - u32::from(config.hash_bits);
     let index = |h: u64| (mix64(h) >> shift) as u32;
     let tokens = pipeline.analyze(text);
-    let masking = config.target == TargetMode::Mask;
-    let span = target.filter(|_| masking).and_then(|t| t.locate(text));
-    let holder_span = doc
-        .holder
-        .filter(|_| masking)
-        .and_then(|h| h.locate(text))
-        .filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
+    let (span, holder_span) = masked_spans(config.target, doc);
     let overlaps = |start: usize, end: usize, sp: Option<(usize, usize)>| sp.is_some_and(|(a, b)| start < b && end > a);
     // Token hashes and names, the mentions collapsed to placeholders.
     let mut toks: Vec<(u64, String)> = Vec::new();
