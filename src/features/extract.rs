@@ -68,9 +68,12 @@ fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     }
 }
 
+/// A byte span `[start, end)`.
+pub(super) type Span = (usize, usize);
+
 /// The byte spans of the target and holder mentions that `mode` masks: none unless
 /// masking; a holder that overlaps the target is not masked.
-pub(super) fn masked_spans(mode: TargetMode, doc: &Doc<'_>) -> (Option<(usize, usize)>, Option<(usize, usize)>) {
+pub(super) fn masked_spans(mode: TargetMode, doc: &Doc<'_>) -> (Option<Span>, Option<Span>) {
     if mode != TargetMode::Mask {
         return (None, None);
     }
