@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # Debian packages the checks need (each line: package, and who needs it).
 APT_PACKAGES=(
     openjdk-17-jre-headless  # PySpark's Java runtime: python/tests/test_spark.py runs the Spark examples in local[2]
+    chromium            # .ci/report_check.py: renders the HTML reports headless (DOM and screenshots)
+    fonts-dejavu-core   # a font for those screenshots' text
 )
 
 missing=()

@@ -3,8 +3,8 @@
 //! The modules follow the pipeline: [`text`] → [`features`] → [`model`] →
 //! [`eval`], with [`data`] reading labelled datasets, [`train`] tying the
 //! training stages together, [`news`] tagging actors' stances toward events in
-//! articles, [`batch`] streaming large inputs, [`output`] writing records, and
-//! [`benchmark`] measuring speed.
+//! articles, [`batch`] streaming large inputs, [`output`] writing records,
+//! [`report`] drawing HTML reports, and [`benchmark`] measuring speed.
 
 #![warn(missing_docs)]
 
@@ -21,6 +21,7 @@ pub mod news;
 pub mod output;
 pub mod outputs;
 pub(crate) mod prefetch;
+pub mod report;
 pub mod syntax;
 pub mod text;
 pub mod train;

@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         id: pick(4, "id"),
         spans: pick(5, "spans"),
         holder: pick(6, "holder"),
+        date: pick(7, "date"),
     };
     let max_bytes = LIMITS[usize::from(limit % LIMITS.len() as u8)];
     let got = read(format, &columns, max_bytes, body);

@@ -70,7 +70,14 @@ impl Processor for ArticleProcessor<'_> {
         warnings: &mut Vec<String>,
     ) -> Vec<Record> {
         let article = e.id.clone().unwrap_or_else(|| format!("{source}:{}", e.line));
-        self.tag_article(scratch, &article, &e.text, warnings)
+        let mut records = self.tag_article(scratch, &article, &e.text, warnings);
+        if let Some(date) = &e.date {
+            // Only with a date column (--date-col): other runs' records are as before.
+            for r in &mut records {
+                r.fields.insert(1, ("date", json!(date).into()));
+            }
+        }
+        records
     }
 
     fn error(&self, error: &DataError) -> Record {

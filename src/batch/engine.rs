@@ -146,6 +146,7 @@ fn read_document(path: &Path, limit: usize, encoding: Encoding) -> Result<Exampl
         target: None,
         holder: None,
         id: Some(path.display().to_string()),
+        date: None,
         line: 1,
         kept: Vec::new(),
     })

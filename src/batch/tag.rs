@@ -17,7 +17,8 @@ use crate::news::{
     parse_actors, AggregateParams, ArticleTagger, DeclaredTarget, Gazetteer, Salience, TaggerConfig,
     DEFAULT_MIN_EVIDENCE,
 };
-use crate::output::{sink, OutputFormat};
+use crate::output::{sink, HtmlSink, OutputFormat};
+use crate::report::{CorpusLimits, CorpusMeta};
 
 /// Items per parallel batch, unless told otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 1024;
@@ -256,6 +257,12 @@ impl TagRun {
         progress: &mut dyn FnMut(&BatchSummary),
         warn: &mut dyn FnMut(&str),
     ) -> Result<BatchSummary, BatchError> {
+        if self.options.format == OutputFormat::Html && !self.reports_rows() {
+            return Err(BatchError::Settings(
+                "--format html reports actors' stances from article rows: it takes neither --model nor --per-sentence"
+                    .into(),
+            ));
+        }
         match &self.job {
             Job::Sentences(classifier) => {
                 let o = &self.options;
@@ -284,26 +291,48 @@ impl TagRun {
         warn: &mut dyn FnMut(&str),
     ) -> Result<BatchSummary, BatchError> {
         let o = &self.options;
-        if o.resume && o.output.is_some() && o.format == OutputFormat::Json {
+        if o.resume && o.output.is_some() && matches!(o.format, OutputFormat::Json | OutputFormat::Html) {
             return Err(BatchError::Settings("--resume needs --format jsonl, csv or table".into()));
         }
         let mut inputs: Vec<&Path> = self.batch.inputs.iter().map(PathBuf::as_path).collect();
         inputs.extend(o.models.files().map(|(_, p)| p));
         let spec = OutputSpec { path: o.output.as_deref(), resume: o.resume, inputs: &inputs, others: &[] };
         let (dest, writer) = Destination::open(&spec, || self.signature())?;
-        let mut out = sink(o.format, writer, columns, dest.is_fresh());
+        let mut out = match o.format {
+            OutputFormat::Html => Box::new(HtmlSink::new(writer, self.report_meta(), CorpusLimits::default())),
+            format => sink(format, writer, columns, dest.is_fresh()),
+        };
         let mut checkpoint = |s: &BatchSummary| {
             progress(s);
             dest.checkpoint(s)
         };
         let mut summary = run(processor, &self.batch, out.as_mut(), dest.done(), &mut checkpoint, warn)
             .map_err(|e| dest.writing(e))?;
+        out.items(summary.items);
         out.finish().map_err(|e| dest.writing(e))?;
         drop(out);
         // Error records written before an interruption still count.
         summary.errors += dest.prior_errors();
         dest.commit()?;
         Ok(summary)
+    }
+
+    /// Whether the run gives article rows (one per actor and event), which the HTML report takes.
+    fn reports_rows(&self) -> bool {
+        matches!(self.job, Job::Articles(_)) && !self.options.articles.per_sentence
+    }
+
+    /// The HTML report's title and inputs.
+    fn report_meta(&self) -> CorpusMeta {
+        let inputs: Vec<String> = self.batch.inputs.iter().map(|p| p.display().to_string()).collect();
+        let name =
+            |p: &Path| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let title = match self.batch.inputs.as_slice() {
+            [one] => format!("Stance report: {}", name(one)),
+            [first, rest @ ..] => format!("Stance report: {} and {} more", name(first), rest.len()),
+            [] => "Stance report".to_string(),
+        };
+        CorpusMeta { title, inputs }
     }
 
     /// What the run is started with, so a resume with other settings is refused.
@@ -342,11 +371,16 @@ impl TagRun {
             (false, Encoding::Utf8, true) => settings,
             (no_header, encoding, _) => format!("{settings} {no_header} {encoding:?} {:?}", c.keep),
         };
+        let mut settings = format!("{:016x}", fnv1a64(0, settings.as_bytes()));
+        if let Some(date) = &c.date {
+            // Only then, so that the signatures of runs without dates are as before.
+            settings = format!("{settings} date:{:016x}", fnv1a64(0, date.as_bytes()));
+        }
         Ok(vec![
             ("format".into(), format!("{:?}", o.format).to_lowercase()),
             ("inputs".into(), format!("{}-files-{:016x}", names.len(), fnv1a64(0, names.join("\n").as_bytes()))),
             ("model".into(), model.join(",")),
-            ("settings".into(), format!("{:016x}", fnv1a64(0, settings.as_bytes()))),
+            ("settings".into(), settings),
         ])
     }
 }

@@ -251,6 +251,7 @@ pub struct DelimitedReader {
     encoding: Encoding,
     /// No header row: the width is the first record's.
     headerless: bool,
+    date: Option<(usize, String)>,
     max_bytes: usize,
     /// Set once reading failed: the rest of the file cannot be read.
     done: bool,
@@ -311,6 +312,7 @@ impl DelimitedReader {
         let id = columns.id.as_deref().map(|c| column(path, header, c)).transpose()?;
         let holder = columns.holder.as_deref().map(|c| column(path, header, c)).transpose()?;
         let keep = columns.keep.iter().map(|c| column(path, header, c)).collect::<Result<_, _>>()?;
+        let date = columns.date.as_deref().map(|c| column(path, header, c)).transpose()?;
         reader.get_mut().limit = max_bytes as u64;
         Ok(Self {
             path: path.to_path_buf(),
@@ -323,6 +325,7 @@ impl DelimitedReader {
             id,
             holder,
             keep,
+            date,
             width: header.map(|h| h.len() as u64),
             encoding: columns.encoding,
             headerless: columns.no_header,
@@ -383,7 +386,11 @@ impl DelimitedReader {
             None => None,
         };
         let kept = self.keep.iter().map(|c| Ok(Some(self.field(line, c)?.into_owned()))).collect::<Result<_, _>>()?;
-        Ok(Example { text: text.into(), label, target, holder, id, line, kept })
+        let date = match &self.date {
+            Some(col) => Some(self.field(line, col)?.into_owned()),
+            None => None,
+        };
+        Ok(Example { text: text.into(), label, target, holder, id, date, line, kept })
     }
 
     /// The next example, an error for a bad record, or `None` at the end.

@@ -25,6 +25,8 @@ pub struct Example {
     pub holder: Option<Target>,
     /// The record's identifier, if an id column was read.
     pub id: Option<String>,
+    /// The record's date as the data spells it, if a date column was read.
+    pub date: Option<String>,
     /// 1-based line where the record starts.
     pub line: u64,
     /// The values of [`Columns::keep`], in its order (`None`: a JSONL key absent or null).
@@ -62,6 +64,8 @@ pub struct Columns {
     pub holder: Option<String>,
     /// Column with a record identifier, copied to the output.
     pub id: Option<String>,
+    /// Column with the record's date, copied to the output (the HTML report's timeline reads it).
+    pub date: Option<String>,
     /// JSONL only: key of an array of target mentions, each an object with `from`
     /// and `to` character offsets, an optional `mention`, and the label under
     /// the label key. Each element becomes one example.

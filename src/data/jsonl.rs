@@ -113,8 +113,14 @@ impl JsonlReader {
             return Err(self.err(DataErrorKind::EmptyText).in_field(&self.columns.text));
         }
         let id = self.columns.id.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
+        // A date is optional: a record without one is simply undated.
+        let date = self.columns.date.as_deref().and_then(|k| match obj.get(k) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(v @ Value::Number(_)) => Some(v.to_string()),
+            _ => None,
+        });
         if let Some(spans_key) = &self.columns.spans {
-            return self.span_examples(&obj, text, spans_key, id, self.kept(&obj));
+            return self.span_examples(&obj, text, spans_key, id, self.kept(&obj), date);
         }
         let label = self.columns.label.as_deref().map(|k| self.label_field(&obj, k)).transpose()?;
         let target = match self.columns.target.as_deref() {
@@ -126,7 +132,7 @@ impl JsonlReader {
             None => None,
         };
         let kept = self.kept(&obj);
-        Ok(vec![Example { text: text.into(), label, target, holder, id, line: self.line, kept }])
+        Ok(vec![Example { text: text.into(), label, target, holder, id, date, line: self.line, kept }])
     }
 
     fn span_examples(
@@ -136,6 +142,7 @@ impl JsonlReader {
         key: &str,
         id: Option<String>,
         kept: Vec<Option<String>>,
+        date: Option<String>,
     ) -> Result<Vec<Example>, DataError> {
         let Some(Value::Array(items)) = obj.get(key) else {
             return Err(self.err(DataErrorKind::Invalid("expected an array of target mentions".into())).in_field(key));
@@ -174,6 +181,7 @@ impl JsonlReader {
                 target: Some(Target { name, span: Some((from, to)) }),
                 holder: None,
                 id: id.clone(),
+                date: date.clone(),
                 line: self.line,
                 kept: kept.clone(),
             });

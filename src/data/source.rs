@@ -168,6 +168,7 @@ impl Iterator for RecordReader {
                         target: None,
                         holder: None,
                         id: None,
+                        date: None,
                         line: *line,
                         kept: Vec::new(),
                     }));

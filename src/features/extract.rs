@@ -9,18 +9,18 @@ use super::words::{WordCache, WordStages};
 use crate::hash::{combine, fnv1a64, fnv1a64_step, mix64};
 use crate::text::{NegationMarker, Normalizer, Token, TokenKind};
 
-const NS_WORD: u64 = 0x5752_4400;
-const NS_CHAR: u64 = 0x4348_4152;
-const NS_LEFT: u64 = 0x4c45_4654;
-const NS_RIGHT: u64 = 0x5249_4748;
-const NS_TARGET: u64 = 0x5441_5247;
-const NS_HOLDER_LEFT: u64 = 0x484c_4654;
-const NS_HOLDER_RIGHT: u64 = 0x4852_4754;
+pub(super) const NS_WORD: u64 = 0x5752_4400;
+pub(super) const NS_CHAR: u64 = 0x4348_4152;
+pub(super) const NS_LEFT: u64 = 0x4c45_4654;
+pub(super) const NS_RIGHT: u64 = 0x5249_4748;
+pub(super) const NS_TARGET: u64 = 0x5441_5247;
+pub(super) const NS_HOLDER_LEFT: u64 = 0x484c_4654;
+pub(super) const NS_HOLDER_RIGHT: u64 = 0x4852_4754;
 /// Hash of the placeholder that replaces a masked holder mention.
-const HOLDER_TOKEN: u64 = 0x3c48_4f4c_4445_523e;
-const NEGATED: u64 = 0x4e45_4700_0000_0001;
+pub(super) const HOLDER_TOKEN: u64 = 0x3c48_4f4c_4445_523e;
+pub(super) const NEGATED: u64 = 0x4e45_4700_0000_0001;
 /// Hash of the placeholder that replaces a masked target mention.
-const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
+pub(super) const TARGET_TOKEN: u64 = 0x3c54_4152_4745_543e;
 
 /// Reusable buffers for extraction, one per thread.
 #[derive(Debug, Default)]
@@ -68,6 +68,20 @@ fn analyze(stages: &WordStages<'_>, text: &str, s: &mut Scratch) {
     }
 }
 
+/// A byte span `[start, end)`.
+pub(super) type Span = (usize, usize);
+
+/// The byte spans of the target and holder mentions that `mode` masks: none unless
+/// masking; a holder that overlaps the target is not masked.
+pub(super) fn masked_spans(mode: TargetMode, doc: &Doc<'_>) -> (Option<Span>, Option<Span>) {
+    if mode != TargetMode::Mask {
+        return (None, None);
+    }
+    let span = doc.target.and_then(|t| t.locate(doc.text));
+    let holder = doc.holder.and_then(|h| h.locate(doc.text)).filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
+    (span, holder)
+}
+
 /// Extracts raw counts for one document into `out` (sorted by index), and its
 /// extra (lexicon) features into `s.extra`.
 pub(crate) fn raw_counts(
@@ -81,13 +95,7 @@ pub(crate) fn raw_counts(
     let (config, mode) = (stages.config, stages.config.target);
     analyze(stages, text, s);
     let pipeline = stages.pipeline;
-    let masking = mode == TargetMode::Mask;
-    let span = target.filter(|_| masking).and_then(|t| t.locate(text));
-    let holder_span = doc
-        .holder
-        .filter(|_| masking)
-        .and_then(|h| h.locate(text))
-        .filter(|h| span.is_none_or(|t| h.1 <= t.0 || h.0 >= t.1));
+    let (span, holder_span) = masked_spans(mode, doc);
     let seed = config.hash_seed;
     // Token hashes, with the target and holder mentions collapsed to placeholders.
     s.token_hashes.clear();

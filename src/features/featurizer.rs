@@ -1,12 +1,15 @@
 //! The fitted featurizer: text pipeline, feature settings and learnt weights,
 //! turning documents into sparse rows exactly as at training time.
 
+use std::collections::{HashMap, HashSet};
+
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use super::config::{FeatureConfig, FeatureError, TargetMode, ValidFeatureConfig};
 use super::extract::{raw_counts, Scratch};
 use super::lexicon::LexiconMatcher;
+use super::names::{lexicon_feature_name, name_features, FeatureName, NameCounts};
 use super::parallel::map_chunks;
 use super::sparse::{SparseBuilder, SparseRecords};
 use super::target::Doc;
@@ -166,6 +169,28 @@ impl Featurizer {
         let stages =
             WordStages { id: self.id, pipeline: &self.pipeline, lexicon: self.lexicon.as_ref(), config: &self.config };
         raw_counts(&stages, &doc, scratch, counts, on_indices);
+    }
+
+    /// Readable names of the `wanted` feature indices (word and character n-grams,
+    /// target context, conjunctions, lexicon features), found by featurising `docs`
+    /// again while keeping strings: call it with the training documents for the few
+    /// indices a report shows. Hashed indices no document produces get no name.
+    pub fn feature_names(&self, docs: &[Doc<'_>], wanted: &[u32]) -> HashMap<u32, FeatureName> {
+        let wanted: HashSet<u32> = wanted.iter().copied().collect();
+        let hash_dim = self.config.hash_dim() as u32;
+        let mut counts = NameCounts::default();
+        if wanted.iter().any(|&i| i < hash_dim) {
+            for doc in docs {
+                name_features(&self.pipeline, &self.config, doc, &|i| wanted.contains(&i), &mut counts);
+            }
+        }
+        let mut names = counts.finish();
+        for &i in wanted.iter().filter(|&&i| i >= hash_dim) {
+            if let Some(name) = lexicon_feature_name(&self.config, i) {
+                names.insert(i, FeatureName { name, others: 0 });
+            }
+        }
+        names
     }
 
     /// The fitted feature weights.

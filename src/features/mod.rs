@@ -6,6 +6,7 @@ mod config;
 mod extract;
 mod featurizer;
 mod lexicon;
+mod names;
 mod parallel;
 mod sparse;
 mod target;
@@ -18,6 +19,7 @@ pub use config::{parse_char_ngrams, FeatureConfig, FeatureError, TargetMode, Val
 pub use extract::Scratch;
 pub use featurizer::{Featurizer, FeaturizerState};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError, LexiconHit, LexiconMatcher};
+pub use names::FeatureName;
 pub use parallel::{map_chunks, map_chunks_with, with_pool, Pool};
 pub use sparse::{SparseBuilder, SparseRecords, SparseRow};
 pub use target::{Doc, TargetRef};

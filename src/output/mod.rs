@@ -1,14 +1,19 @@
 //! Output stage: sinks that write records as JSON Lines, CSV, a JSON array or
-//! a readable table, in the order they are given. Knows only records.
+//! a readable table, in the order they are given, or aggregate article rows
+//! into an HTML report (drawn by [`crate::report`]). Knows only records.
 
 mod csv;
+mod html;
 mod json;
 mod table;
 
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use crate::report::{CorpusLimits, CorpusMeta};
+
 pub use self::csv::CsvSink;
+pub use self::html::HtmlSink;
 pub use self::json::{JsonArraySink, JsonlSink};
 pub use self::table::TableSink;
 
@@ -112,6 +117,8 @@ pub enum OutputFormat {
     Csv,
     /// One JSON array.
     Json,
+    /// One self-contained HTML page: actor × event cells with their evidence (article rows only).
+    Html,
 }
 
 /// A destination for records.
@@ -122,6 +129,9 @@ pub trait Sink {
     fn flush(&mut self) -> io::Result<()>;
     /// Writes any trailer and flushes.
     fn finish(&mut self) -> io::Result<()>;
+    /// Told the number of items the run processed, before [`Sink::finish`] (a report
+    /// counts the articles that gave no records too). Others ignore it.
+    fn items(&mut self, _items: u64) {}
 }
 
 /// A sink for `format` over `out`. `columns` are the field names every record
@@ -138,6 +148,7 @@ pub fn sink<'a>(
         OutputFormat::Json => Box::new(JsonArraySink::new(out)),
         OutputFormat::Csv => Box::new(CsvSink::new(out, columns, header)),
         OutputFormat::Table => Box::new(TableSink::new(out, columns, header)),
+        OutputFormat::Html => Box::new(HtmlSink::new(out, CorpusMeta::default(), CorpusLimits::default())),
     }
 }
 

@@ -6,14 +6,25 @@ use std::path::{Path, PathBuf};
 
 use super::dataset::{load_labelled, LabeledSet};
 use super::options::{TrainError, TrainOptions};
-use crate::eval::{format_table, Metrics, SplitReport};
+use crate::eval::{format_table, Calibration, Metrics, SplitReport};
 use crate::model::file::write_atomic;
 use crate::model::{load, Classifier, ModelKind};
 
-/// Scores of a classifier on the labelled `set` (class indices of `classifier`).
-pub(crate) fn score(classifier: &Classifier, set: &LabeledSet, opts: &TrainOptions) -> Result<Metrics, TrainError> {
-    let predicted: Vec<usize> = classifier.predict_labels(&set.docs(), opts.threads).to_vec();
-    Metrics::compute(classifier.labels(), &set.y, &predicted, &opts.favg_labels).map_err(TrainError::from)
+/// Confidence bins of the reliability diagrams.
+const CALIBRATION_BINS: usize = 10;
+
+/// Scores and reliability of a classifier on the labelled `set` (class indices of `classifier`).
+pub(crate) fn score(
+    classifier: &Classifier,
+    set: &LabeledSet,
+    opts: &TrainOptions,
+) -> Result<(Metrics, Calibration), TrainError> {
+    let predictions = classifier.predict(&set.docs(), opts.threads);
+    let predicted: Vec<usize> = predictions.iter().map(|p| p.label).collect();
+    let confidence: Vec<f64> = predictions.iter().map(|p| f64::from(p.probs[p.label])).collect();
+    let correct: Vec<bool> = predicted.iter().zip(&set.y).map(|(p, y)| p == y).collect();
+    let metrics = Metrics::compute(classifier.labels(), &set.y, &predicted, &opts.favg_labels)?;
+    Ok((metrics, Calibration::compute(&confidence, &correct, CALIBRATION_BINS)))
 }
 
 /// The dev and test tables of a report, each after a blank line.
@@ -107,7 +118,7 @@ pub fn evaluate(model: &Path, opts: &TrainOptions) -> Result<Evaluation, TrainEr
     let classifier = load(model)?;
     let scored = |path: &Option<PathBuf>| -> Result<Option<Metrics>, TrainError> {
         let Some(path) = path else { return Ok(None) };
-        Ok(Some(score(&classifier, &load_labelled(opts, path, classifier.labels())?, opts)?))
+        Ok(Some(score(&classifier, &load_labelled(opts, path, classifier.labels())?, opts)?.0))
     };
     let (dev, test) = (scored(&opts.dev)?, scored(&opts.test)?);
     Ok(Evaluation { model: model.to_path_buf(), classifier, dev, test })

@@ -4,11 +4,13 @@
 mod dataset;
 mod evaluate;
 mod options;
+mod report;
 mod select;
 
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
 pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
+pub use report::{top_features, REPORT_FEATURES};
 pub use select::{default_c_grid, Candidate, Fitted, Selection};
 
 use std::path::Path;
@@ -18,10 +20,11 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::Array1;
 
-use crate::eval::{Metrics, SplitReport};
+use crate::eval::{Calibration, Metrics, SplitReport};
 use crate::features::Featurizer;
 use crate::model::file::write_atomic;
 use crate::model::{save, ClassWeight, Classifier, ModelInfo};
+use crate::report::ClassFeatures;
 use evaluate::{kind_name, score, tables};
 
 /// Reports progress of long stages (a progress bar in the CLI).
@@ -53,6 +56,13 @@ pub struct TrainOutcome {
     pub test: Option<Metrics>,
     /// Seconds spent fitting the final model (featurising included).
     pub fit_seconds: f64,
+    /// Calibration on the dev set, if one was given.
+    pub dev_calibration: Option<Calibration>,
+    /// Calibration on the test set, if one was given.
+    pub test_calibration: Option<Calibration>,
+    /// The features with the largest weights per class, named (when
+    /// [`TrainOptions::report_features`] asked for them).
+    pub top_features: Vec<ClassFeatures>,
 }
 
 impl TrainOutcome {
@@ -182,9 +192,16 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     };
     let classifier = Classifier::new(featurizer, splits.labels.clone(), model, info);
     progress.stage("evaluating", None);
-    let dev = splits.dev.as_ref().map(|set| score(&classifier, set, opts)).transpose()?;
-    let test = splits.test.as_ref().map(|set| score(&classifier, set, opts)).transpose()?;
-    let mut outcome = TrainOutcome { classifier, selection, dev, test, fit_seconds };
+    let (dev, dev_calibration) = splits.dev.as_ref().map(|set| score(&classifier, set, opts)).transpose()?.unzip();
+    let (test, test_calibration) = splits.test.as_ref().map(|set| score(&classifier, set, opts)).transpose()?.unzip();
+    let top_features = if opts.report_features > 0 {
+        progress.stage("naming features", None);
+        top_features(&classifier, &train.docs(), opts.report_features)
+    } else {
+        Vec::new()
+    };
+    let mut outcome =
+        TrainOutcome { classifier, selection, dev, test, fit_seconds, dev_calibration, test_calibration, top_features };
     let report = outcome.stored_report().to_string();
     outcome.classifier.set_metrics_json(report);
     Ok(outcome)

@@ -57,6 +57,9 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Worker threads.
     pub threads: usize,
+    /// Features per class to name for the HTML report (0: none; naming them reads
+    /// the training text once more).
+    pub report_features: usize,
 }
 
 impl TrainOptions {
@@ -83,6 +86,7 @@ impl TrainOptions {
             epochs: None,
             seed: DEFAULT_SEED,
             threads: 1,
+            report_features: 0,
         }
     }
 
@@ -260,6 +264,18 @@ pub enum TrainError {
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
+    /// The HTML report could not be written (after the model, if one was).
+    #[error("{}", match model {
+        Some(model) => format!("the model was written to {}, but the report could not be", model.display()),
+        None => "the report could not be written".to_string(),
+    })]
+    Report {
+        /// The model file written, if any.
+        model: Option<PathBuf>,
+        /// Why the report could not be written.
+        #[source]
+        source: ModelError,
+    },
 }
 
 #[cfg(test)]

@@ -200,6 +200,10 @@ pub(crate) struct TagArgs {
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Column with each record's date (YYYY-MM-DD…), copied to article rows; the HTML report draws a timeline
+    /// from it.
+    #[arg(long)]
+    pub(crate) date_col: Option<String>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -256,6 +260,7 @@ impl TagArgs {
                 no_header: self.no_header,
                 encoding: self.encoding,
                 keep: self.keep_cols,
+                date: self.date_col,
                 ..Columns::default()
             },
             format: self.format,

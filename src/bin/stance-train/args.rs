@@ -211,6 +211,10 @@ pub(crate) struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Write an HTML training report to this file: scores, confusion matrix, per-label bars, reliability
+    /// diagram, the largest-weighted features per class and the selection grid.
+    #[arg(long)]
+    pub(crate) report: Option<PathBuf>,
 }
 
 // Aliases, so clap takes these values as given ("none" included) rather than as optional arguments.

@@ -12,7 +12,7 @@ use clap::Parser;
 use stance::batch::{is_broken_pipe, thread_count};
 use stance::outputs::check_outputs;
 use stance::syntax::train_treebank;
-use stance::train::{evaluate, train, Progress};
+use stance::train::{evaluate, train, Progress, REPORT_FEATURES};
 
 use args::{Args, Cli, Command, SyntaxArgs};
 
@@ -57,19 +57,23 @@ impl Progress for Bar {
 }
 
 fn run(args: Args) -> Result<()> {
-    let (inputs, outputs) = args.files();
+    let (inputs, mut outputs) = args.files();
+    outputs.extend(args.report.as_deref().map(|p| ("--report", p)));
     check_outputs(&inputs, &outputs)?;
     let (threads, note) = thread_count(args.threads)?;
     if let (Some(note), false) = (note, args.quiet) {
         say!("stance-train: {note}");
     }
-    let opts = args.options(threads)?;
+    let mut opts = args.options(threads)?;
     if let Some(model) = &args.evaluate {
         let evaluation = evaluate(model, &opts)?;
         if let Some(path) = &args.metrics_json {
             evaluation.save_metrics(path)?;
         }
         return print_report(&evaluation.summary());
+    }
+    if args.report.is_some() {
+        opts.report_features = REPORT_FEATURES;
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if args.quiet {
@@ -79,6 +83,9 @@ fn run(args: Args) -> Result<()> {
     let outcome = train(&opts, &progress)?;
     progress.0.finish_and_clear();
     let size = outcome.save(args.output.as_deref(), args.metrics_json.as_deref())?;
+    if let Some(report) = &args.report {
+        outcome.save_report(report, args.output.as_deref())?;
+    }
     let model = match (&args.output, size) {
         (Some(path), Some(size)) => format!("{} ({:.1} MB)", path.display(), size as f64 / 1e6),
         _ => "not written (no --output)".into(),
