@@ -212,7 +212,7 @@ impl Tagger {
     #[pyo3(signature = (
         stance_model = None, actors = None, targets = None, per_sentence = false, object_targets = true,
         min_evidence = None, max_evidence = None, all_events = false, min_evidence_other = None,
-        salient_mentions = None, salient_lead = None, threads = None
+        salient_mentions = None, salient_lead = None, min_evidence_unplaced = None, threads = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -227,6 +227,7 @@ impl Tagger {
         min_evidence_other: Option<f32>,
         salient_mentions: Option<usize>,
         salient_lead: Option<usize>,
+        min_evidence_unplaced: Option<f32>,
         threads: Option<usize>,
     ) -> PyResult<Self> {
         let defaults = ArticleOptions::default();
@@ -241,6 +242,7 @@ impl Tagger {
                 lead_sentences: salient_lead.unwrap_or(salience.lead_sentences),
                 min_mass_other: min_evidence_other.unwrap_or(salience.min_mass_other),
             }),
+            min_evidence_unplaced: min_evidence_unplaced.unwrap_or(defaults.min_evidence_unplaced),
         };
         let models = ModelOptions { model: None, stance_model, actors, targets: targets.unwrap_or_default() };
         let tagger = models.tagger(&articles).map_err(stance_error)?;
@@ -397,7 +399,7 @@ fn train(
     o.threads = self::threads(threads)?;
     py.allow_threads(|| {
         let outcome = train_model(&o, &Quiet).map_err(stance_error)?;
-        outcome.save(&output, metrics_json.as_deref()).map_err(stance_error)?;
+        outcome.save(Some(&output), metrics_json.as_deref()).map_err(stance_error)?;
         Ok(outcome.report_json().to_string())
     })
 }

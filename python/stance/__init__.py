@@ -137,6 +137,7 @@ class Tagger:
         min_evidence_other: Optional[float] = None,
         salient_mentions: Optional[int] = None,
         salient_lead: Optional[int] = None,
+        min_evidence_unplaced: Optional[float] = None,
         threads: Optional[int] = None,
     ) -> None:
         self._inner = _stance.Tagger(
@@ -151,6 +152,7 @@ class Tagger:
             min_evidence_other,
             salient_mentions,
             salient_lead,
+            min_evidence_unplaced,
             threads,
         )
 

@@ -40,6 +40,7 @@ class Tagger:
         min_evidence_other: Optional[float] = None,
         salient_mentions: Optional[int] = None,
         salient_lead: Optional[int] = None,
+        min_evidence_unplaced: Optional[float] = None,
         threads: Optional[int] = None,
     ) -> None: ...
     def tag_json(self, names: Sequence[str], texts: Sequence[str]) -> list[str]: ...
