@@ -3,34 +3,42 @@
 //! never panic, must end, and every `Ok` example must be well formed.
 //!
 //! Input layout: byte 0 picks the format (bits 0-1) and which optional columns
-//! are read (bits 2-6: label, target, id, spans, holder); byte 1 picks the record-size
-//! limit; the rest is the file.
+//! are read (bits 2-7: label, target, id, spans, holder, date); byte 1 picks the record-size
+//! limit (bits 0-2), the encoding (bits 3-4) and, for CSV/TSV, a file without a header whose
+//! columns are positions (bit 5); the rest is the file.
 #![no_main]
 
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use stance::data::{Columns, DataError, DataErrorKind, Example, Format, RecordReader};
+use stance::data::{Columns, DataError, DataErrorKind, Encoding, Example, Format, RecordReader};
 
 const FORMATS: [Format; 4] = [Format::Csv, Format::Tsv, Format::Jsonl, Format::Lines];
 const LIMITS: [usize; 8] = [RecordReader::DEFAULT_MAX_BYTES, 0, 1, 8, 64, 1000, usize::MAX / 2, usize::MAX];
+const ENCODINGS: [Encoding; 4] = [Encoding::Utf8, Encoding::Windows1252, Encoding::Latin1, Encoding::Utf8];
 
 fuzz_target!(|data: &[u8]| {
     let [select, limit, body @ ..] = data else {
         return;
     };
     let format = FORMATS[usize::from(select & 3)];
-    let pick = |bit: u8, name: &str| (select & (1 << bit) != 0).then(|| name.to_string());
+    let no_header = limit & 32 != 0 && matches!(format, Format::Csv | Format::Tsv);
+    // Without a header the columns are 1-based positions.
+    let name = |position: &str, name: &str| if no_header { position.to_string() } else { name.to_string() };
+    let pick = |bit: u8, position: &str, column: &str| (select & (1 << bit) != 0).then(|| name(position, column));
     let columns = Columns {
-        text: "text".into(),
-        label: pick(2, "label"),
-        target: pick(3, "target"),
-        id: pick(4, "id"),
-        spans: pick(5, "spans"),
-        holder: pick(6, "holder"),
-        date: pick(7, "date"),
+        text: name("1", "text"),
+        label: pick(2, "2", "label"),
+        target: pick(3, "3", "target"),
+        id: pick(4, "4", "id"),
+        spans: pick(5, "5", "spans").filter(|_| !no_header),
+        holder: pick(6, "6", "holder"),
+        date: pick(7, "7", "date"),
+        no_header,
+        encoding: ENCODINGS[usize::from((limit >> 3) & 3)],
+        keep: Vec::new(),
     };
-    let max_bytes = LIMITS[usize::from(limit % LIMITS.len() as u8)];
+    let max_bytes = LIMITS[usize::from(limit & 7)];
     let got = read(format, &columns, max_bytes, body);
     // Any limit above the input's size reads the same records as the default one.
     if max_bytes > RecordReader::DEFAULT_MAX_BYTES && body.len() < RecordReader::DEFAULT_MAX_BYTES {
