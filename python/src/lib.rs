@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use stance::batch::{default_thread_count, thread_count, ArticleOptions, ArticleProcessor, ModelOptions};
-use stance::data::Format;
+use stance::data::{Encoding, Format};
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, Doc, FeatureConfig, Lexicon, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
@@ -27,7 +27,9 @@ use stance::news::{ArticleTagger, Salience};
 use stance::output::{JsonlSink, Sink};
 use stance::outputs::check_outputs;
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{parse_label_map, train as train_model, ClassWeightSpec, Quiet, TrainOptions};
+use stance::train::{
+    parse_label_map, train as train_model, ClassWeightSpec, LabelOrder, Quiet, TrainOptions, REPORT_FEATURES,
+};
 
 create_exception!(
     _stance,
@@ -296,7 +298,8 @@ fn choice<T: ValueEnum>(what: &str, value: &str) -> PyResult<T> {
     select_metric = None, favg_labels = None, word_ngrams = None, char_ngrams = None, hash_bits = None,
     sublinear_tf = true, idf = true, nb = false, lexicon = None, target_mode = None, context_window = None,
     stem = "english".to_string(), negation = true, social = true, lowercase = true, search_features = true,
-    epochs = None, seed = stance::train::DEFAULT_SEED, threads = None
+    epochs = None, seed = stance::train::DEFAULT_SEED, threads = None, c_grid = None, labels = None,
+    no_header = false, encoding = None, report = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn train(
@@ -336,6 +339,11 @@ fn train(
     epochs: Option<usize>,
     seed: u64,
     threads: Option<usize>,
+    c_grid: Option<Vec<f32>>,
+    labels: Option<String>,
+    no_header: bool,
+    encoding: Option<String>,
+    report: Option<PathBuf>,
 ) -> PyResult<String> {
     if train.is_empty() {
         return Err(StanceError::new_err("train: give at least one training file"));
@@ -344,6 +352,7 @@ fn train(
     inputs.extend([&dev, &test, &lexicon].into_iter().flatten().map(PathBuf::as_path));
     let mut outputs = vec![("--output", output.as_path())];
     outputs.extend(metrics_json.as_deref().map(|p| ("--metrics-json", p)));
+    outputs.extend(report.as_deref().map(|p| ("--report", p)));
     check_outputs(&inputs, &outputs).map_err(stance_error)?;
 
     let mut o = TrainOptions::new(train.clone(), &text_col, &label_col);
@@ -353,6 +362,19 @@ fn train(
     o.columns.target = target_col;
     o.columns.spans = spans_col;
     o.columns.holder = holder_col;
+    o.columns.no_header = no_header;
+    o.columns.encoding =
+        encoding.as_deref().map(|e| choice::<Encoding>("encoding", e)).transpose()?.unwrap_or_default();
+    o.label_order = labels
+        .as_deref()
+        .map(str::parse::<LabelOrder>)
+        .transpose()
+        .map_err(|e| option_error("labels", e))?
+        .unwrap_or(LabelOrder::Sorted);
+    o.c_grid = c_grid;
+    if report.is_some() {
+        o.report_features = REPORT_FEATURES;
+    }
     o.label_map = label_map
         .as_deref()
         .map(parse_label_map)
@@ -400,6 +422,9 @@ fn train(
     py.allow_threads(|| {
         let outcome = train_model(&o, &Quiet).map_err(stance_error)?;
         outcome.save(Some(&output), metrics_json.as_deref()).map_err(stance_error)?;
+        if let Some(report) = &report {
+            outcome.save_report(report, Some(&output)).map_err(stance_error)?;
+        }
         Ok(outcome.report_json().to_string())
     })
 }

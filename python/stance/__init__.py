@@ -200,7 +200,9 @@ def train(
     ``spans_col``, ``model`` ("logreg" or "svm"), ``c``, ``cv``, ``select_metric``,
     ``word_ngrams``, ``hash_bits``, ``sublinear_tf``, ``idf``, ``nb``, ``target_mode``,
     ``context_window``, ``stem``, ``negation``, ``social``, ``lowercase``,
-    ``search_features``, ``epochs``, ``seed``, ``threads``. ``label_map`` and
+    ``search_features``, ``epochs``, ``seed``, ``threads``, ``c_grid`` (a list: ``--c A,B,...``),
+    ``labels`` ("sorted", "first-seen" or "a,b,c"), ``no_header``, ``encoding`` ("utf-8",
+    "cp1252", "latin1") and ``report`` (the HTML training report's path). ``label_map`` and
     ``class_weight`` may be dicts, ``favg_labels`` a list and ``char_ngrams`` a ``(min, max)``
     pair. Returns the report ``--metrics-json`` writes (``dev``, ``test``, ``selection``,
     ``train``), as a dict; the same data and seed give the same model file as the CLI.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -62,3 +63,23 @@ def test_training_errors_are_the_cli_errors(stance_train, tmp_path):
         stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", select_metric="vibes")
     with pytest.raises(TypeError):
         stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", colour="blue")
+
+
+def test_grid_label_order_headerless_cp1252_and_report_options_give_the_cli_model(stance_train, tmp_path):
+    rows = [("pos", "caf\xe9 was lovely"), ("neg", "cold soup \u201cawful\u201d"), ("pos", "great na\xefve charm"),
+            ("neg", "rude staff, bad food"), ("pos", "lovely cakes and tea"), ("neg", "bad, cold and slow")] * 3
+    data = tmp_path / "cp1252.tsv"
+    data.write_bytes(b"".join(f"{label}\t{text}\n".encode("cp1252") for label, text in rows))
+    args = ["--train", data, "--format", "tsv", "--no-header", "--label-col", "1", "--text-col", "2", "--encoding",
+            "cp1252", "--labels", "pos,neg", "--c", "0.5,5", "--cv", "3"]
+    run([stance_train, *args, "--output", tmp_path / "cli.stance", "--report", tmp_path / "cli.html", "-q"])
+    stance.train(data, tmp_path / "py.stance", format="tsv", no_header=True, label_col="1", text_col="2",
+                 encoding="cp1252", labels="pos,neg", c_grid=[0.5, 5.0], cv=3, report=tmp_path / "py.html")
+    assert (tmp_path / "py.stance").read_bytes() == (tmp_path / "cli.stance").read_bytes()
+    assert stance.Model.load(tmp_path / "py.stance").classes_.tolist() == ["pos", "neg"]
+    page = (tmp_path / "py.html").read_text()
+    assert "Training report: py.stance" in page and "Selection" in page
+    timeless = lambda html: re.sub(r">[0-9.]+ s<", "> s<", html)  # noqa: E731
+    assert timeless(page.replace("py.stance", "cli.stance")) == timeless((tmp_path / "cli.html").read_text())
+    with pytest.raises(stance.StanceError, match="encoding: invalid value"):
+        stance.train(data, tmp_path / "bad.stance", encoding="ebcdic")
