@@ -44,25 +44,56 @@ impl ClassWeight {
 }
 
 /// Hyper-parameter values. Built through [`LinearParams`], which checks them
-/// (linfa's `ParamGuard` pattern); only checked values reach a solver.
+/// (linfa's `ParamGuard` pattern); only checked values reach a solver, and they
+/// are read through methods, so a checked value cannot be changed afterwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearValidParams {
-    /// Model type.
-    pub kind: ModelKind,
-    /// Inverse regularisation strength (larger fits the data more closely).
-    pub c: f32,
-    /// Class weighting.
-    pub class_weight: ClassWeight,
-    /// Maximum passes over the data.
-    pub max_epochs: usize,
-    /// Stopping tolerance (SVM: projected-gradient gap; logistic: relative loss change).
-    pub tol: f32,
-    /// Seed for the example order.
-    pub seed: u64,
-    /// Threads for one-vs-rest training (results do not depend on it, so it
-    /// is not stored with a model).
+    pub(crate) kind: ModelKind,
+    pub(crate) c: f32,
+    pub(crate) class_weight: ClassWeight,
+    pub(crate) max_epochs: usize,
+    pub(crate) tol: f32,
+    pub(crate) seed: u64,
+    /// Not stored with a model: results do not depend on it.
     #[serde(skip, default = "one")]
-    pub threads: usize,
+    pub(crate) threads: usize,
+}
+
+impl LinearValidParams {
+    /// Model type.
+    pub fn kind(&self) -> ModelKind {
+        self.kind
+    }
+
+    /// Inverse regularisation strength (larger fits the data more closely).
+    pub fn c(&self) -> f32 {
+        self.c
+    }
+
+    /// Class weighting.
+    pub fn class_weight(&self) -> &ClassWeight {
+        &self.class_weight
+    }
+
+    /// Maximum passes over the data.
+    pub fn max_epochs(&self) -> usize {
+        self.max_epochs
+    }
+
+    /// Stopping tolerance (SVM: projected-gradient gap; logistic: relative loss change).
+    pub fn tol(&self) -> f32 {
+        self.tol
+    }
+
+    /// Seed for the example order.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Threads for one-vs-rest training.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
 }
 
 fn one() -> usize {
