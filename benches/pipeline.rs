@@ -13,7 +13,8 @@ use ndarray::Array1;
 use stance::data::{read_all, Columns};
 use stance::features::{Doc, FeatureConfig, Featurizer, Scratch};
 use stance::model::{load, LinearParams, ModelKind, PredictScratch};
-use stance::news::{ArticleTagger, Gazetteer, TaggerConfig};
+use stance::news::{ArticleScratch, ArticleTagger, Gazetteer, TaggerConfig};
+use stance::syntax::{shipped_model_path, SyntaxModel};
 use stance::text::{StemCache, TextConfig, TextPipeline};
 
 fn sentences() -> (Vec<String>, Vec<usize>) {
@@ -122,8 +123,9 @@ fn articles(c: &mut Criterion) {
         stance::model::file::from_bytes(Path::new("news-stance"), stance::news::SHIPPED_STANCE_MODEL).expect("model"),
         TaggerConfig::default(),
     )
-    .expect("tagger");
-    let mut scratch = PredictScratch::default();
+    .expect("tagger")
+    .with_syntax(SyntaxModel::load(&shipped_model_path()).expect("shipped syntax model"));
+    let mut scratch = ArticleScratch::default();
     let expected: Vec<usize> = texts.iter().map(|t| tagger.tag(t, &mut scratch).len()).collect();
     assert!(expected.iter().all(|&n| n > 0), "every example article has stance rows");
     let sentences: usize = texts.iter().map(|t| stance::text::split_sentences(t).len()).sum();

@@ -4,11 +4,11 @@
 //! `cargo run --release --example tag_articles`
 
 use stance::batch::{ArticleOptions, ModelOptions};
-use stance::model::PredictScratch;
+use stance::news::ArticleScratch;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tagger = ModelOptions::default().tagger(&ArticleOptions::default())?;
-    let mut scratch = PredictScratch::default();
+    let mut scratch = ArticleScratch::default();
     for name in ["black-sea-pipeline", "belarus-sanctions"] {
         let article = std::fs::read_to_string(format!("datasets/articles/{name}.txt"))?;
         println!("{name}:");

@@ -10,6 +10,7 @@ use crate::batch::{expand_inputs, ArticleOptions, BatchError, ModelOptions};
 use crate::data::{read_all, Columns, Format};
 use crate::features::{map_chunks, Doc};
 use crate::model::PredictScratch;
+use crate::news::ArticleScratch;
 use crate::text::{split_sentences, TextConfig, TextPipeline};
 
 /// What `stance-tag bench` measures.
@@ -60,7 +61,7 @@ pub fn bench(o: &BenchOptions) -> Result<BenchReport, BatchError> {
         let tagger = o.models.tagger(&ArticleOptions::default())?;
         let load = t0.elapsed().as_secs_f64();
         let sentences = texts.iter().map(|t| split_sentences(t).len() as u64).sum();
-        let mut r = run(&setup("articles", load), PredictScratch::default, |s, t| tagger.tag(t, s).len());
+        let mut r = run(&setup("articles", load), ArticleScratch::default, |s, t| tagger.tag(t, s).len());
         r.sentences = Some(sentences);
         r
     } else {

@@ -602,3 +602,25 @@ fn likely_mistakes_get_a_note_before_the_run() {
     let plain = run(TAG, ["--model".into(), s(review_model()), s(&lines)]);
     assert!(!plain.stderr.contains("note:"), "{}", plain.stderr);
 }
+
+#[test]
+fn per_sentence_links_show_their_dependency_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    fs::write(&article, "Iran said the airstrike was illegal. Russia did not welcome the deal.\n").unwrap();
+    let out = run(TAG, ["-q", "--per-sentence", "--format", "jsonl", s(&article).as_str()]);
+    out.expect_code(0);
+    let records = jsonl(&out.stdout);
+    let path = |actor: &str| {
+        let r = records.iter().find(|r| r["actor"] == actor).unwrap_or_else(|| panic!("{actor}: {records:?}"));
+        r["path"].as_str().unwrap_or_else(|| panic!("a path: {r}")).to_string()
+    };
+    assert_eq!(path("Iran"), "airstrike >nsubj illegal >ccomp said <subject");
+    assert_eq!(path("Russia"), "deal >obj welcome <subject (negated)");
+    // A syntax model that is not one is refused by name.
+    let bad = dir.path().join("bad.syntax");
+    fs::write(&bad, "not a model").unwrap();
+    let out = run(TAG, ["-q", "--syntax-model", s(&bad).as_str(), s(&article).as_str()]);
+    assert_ne!(out.code, Some(0));
+    assert!(out.stderr.contains("bad.syntax"), "{}", out.stderr);
+}

@@ -24,7 +24,7 @@ def choose(on):
     return next(s for s in results if scores[s] >= top - 0.001)
 
 folds = sorted(next(iter(results.values())))
-print("setting (mentions lead other unplaced)   F0.5    P      R      F1")
+print("setting (mentions lead other unplaced tree) F0.5    P      R      F1")
 for setting in results:
     f, p, r = f_beta(*counts(setting, folds), 0.5)
     print(f"{setting:38s} {f:.3f}  {p:.3f}  {r:.3f}  {f_beta(*counts(setting, folds), 1.0)[0]:.3f}")

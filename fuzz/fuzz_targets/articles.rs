@@ -1,5 +1,7 @@
 //! The article tagger end to end: arbitrary text through sentence splitting,
-//! actor and event finding, linking, scoring and aggregation. It must never
+//! actor and event finding, parsing (with a small model trained on the test
+//! fixture, so that trees are arbitrary), linking on word patterns and on the
+//! tree, scoring and aggregation. It must never
 //! panic, every evidence sentence must come from the text, every confidence and
 //! probability must lie in [0, 1], and every link must name a known event.
 #![no_main]
@@ -9,15 +11,20 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use stance::model::file::from_bytes;
-use stance::model::PredictScratch;
-use stance::news::{ArticleTagger, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
+use stance::news::{ArticleScratch, ArticleTagger, Gazetteer, TaggerConfig, SHIPPED_STANCE_MODEL};
+use stance::syntax::{train, ConlluReader, ReadLimits, Sentence, SyntaxParams};
+
+const FIXTURE: &str = include_str!("../../tests/fixtures/tiny.conllu");
 
 fn tagger(per_sentence: bool) -> &'static ArticleTagger {
     static TAGGERS: OnceLock<[ArticleTagger; 2]> = OnceLock::new();
     let build = |fallback| {
         let model = from_bytes(Path::new("news-stance"), SHIPPED_STANCE_MODEL).expect("shipped model");
         let config = TaggerConfig { sentence_fallback: fallback, ..TaggerConfig::default() };
-        ArticleTagger::new(Gazetteer::new(Vec::new()).expect("gazetteer"), model, config).expect("tagger")
+        let gold: Vec<Sentence> =
+            ConlluReader::new(FIXTURE.as_bytes(), "fixture", ReadLimits::default()).collect::<Result<_, _>>().unwrap();
+        let syntax = train(&gold, "0", SyntaxParams::default(), |_| {}).expect("syntax model");
+        ArticleTagger::new(Gazetteer::new(Vec::new()).expect("gazetteer"), model, config).expect("tagger").with_syntax(syntax)
     };
     &TAGGERS.get_or_init(|| [build(false), build(true)])[usize::from(per_sentence)]
 }
@@ -25,7 +32,7 @@ fn tagger(per_sentence: bool) -> &'static ArticleTagger {
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, body)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(body) else { return };
-    let mut scratch = PredictScratch::default();
+    let mut scratch = ArticleScratch::default();
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let t = tagger(mode & 1 == 1);
     let analysis = t.analyze(text, &mut scratch);

@@ -214,7 +214,8 @@ impl Tagger {
     #[pyo3(signature = (
         stance_model = None, actors = None, targets = None, per_sentence = false, object_targets = true,
         min_evidence = None, max_evidence = None, all_events = false, min_evidence_other = None,
-        salient_mentions = None, salient_lead = None, min_evidence_unplaced = None, threads = None
+        salient_mentions = None, salient_lead = None, min_evidence_unplaced = None, tree_only_weight = None,
+        syntax_model = None, threads = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -230,6 +231,8 @@ impl Tagger {
         salient_mentions: Option<usize>,
         salient_lead: Option<usize>,
         min_evidence_unplaced: Option<f32>,
+        tree_only_weight: Option<f32>,
+        syntax_model: Option<PathBuf>,
         threads: Option<usize>,
     ) -> PyResult<Self> {
         let defaults = ArticleOptions::default();
@@ -245,8 +248,10 @@ impl Tagger {
                 min_mass_other: min_evidence_other.unwrap_or(salience.min_mass_other),
             }),
             min_evidence_unplaced: min_evidence_unplaced.unwrap_or(defaults.min_evidence_unplaced),
+            tree_only_weight: tree_only_weight.unwrap_or(defaults.tree_only_weight),
         };
-        let models = ModelOptions { model: None, stance_model, actors, targets: targets.unwrap_or_default() };
+        let targets = targets.unwrap_or_default();
+        let models = ModelOptions { model: None, stance_model, actors, targets, syntax_model };
         let tagger = models.tagger(&articles).map_err(stance_error)?;
         Ok(Self { tagger, per_sentence, threads: self::threads(threads)? })
     }

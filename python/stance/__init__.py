@@ -138,6 +138,8 @@ class Tagger:
         salient_mentions: Optional[int] = None,
         salient_lead: Optional[int] = None,
         min_evidence_unplaced: Optional[float] = None,
+        tree_only_weight: Optional[float] = None,
+        syntax_model: Optional[PathLike] = None,
         threads: Optional[int] = None,
     ) -> None:
         self._inner = _stance.Tagger(
@@ -153,6 +155,8 @@ class Tagger:
             salient_mentions,
             salient_lead,
             min_evidence_unplaced,
+            tree_only_weight,
+            None if syntax_model is None else os.fspath(syntax_model),
             threads,
         )
 

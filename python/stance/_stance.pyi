@@ -41,6 +41,8 @@ class Tagger:
         salient_mentions: Optional[int] = None,
         salient_lead: Optional[int] = None,
         min_evidence_unplaced: Optional[float] = None,
+        tree_only_weight: Optional[float] = None,
+        syntax_model: Optional[str] = None,
         threads: Optional[int] = None,
     ) -> None: ...
     def tag_json(self, names: Sequence[str], texts: Sequence[str]) -> list[str]: ...

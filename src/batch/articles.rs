@@ -7,8 +7,7 @@ use super::engine::Processor;
 use super::sentences::error_record;
 use crate::data::{DataError, Example};
 use crate::features::map_chunks;
-use crate::model::PredictScratch;
-use crate::news::{ArticleAnalysis, ArticleTagger};
+use crate::news::{ArticleAnalysis, ArticleScratch, ArticleTagger};
 use std::sync::Arc;
 
 use crate::output::{round_score, Field, Record};
@@ -18,7 +17,7 @@ pub const ARTICLE_COLUMNS: [&str; 9] =
     ["article", "actor", "code", "actor_code", "event", "stance", "confidence", "evidence", "error"];
 
 /// Columns of per-sentence link rows.
-pub const LINK_COLUMNS: [&str; 13] = [
+pub const LINK_COLUMNS: [&str; 14] = [
     "article",
     "sentence",
     "actor",
@@ -30,6 +29,7 @@ pub const LINK_COLUMNS: [&str; 13] = [
     "skeptical",
     "neutral",
     "link",
+    "path",
     "text",
     "error",
 ];
@@ -56,15 +56,15 @@ fn code(country: &str) -> Value {
 const PLACES: i32 = 3;
 
 impl Processor for ArticleProcessor<'_> {
-    type Scratch = PredictScratch;
+    type Scratch = ArticleScratch;
 
-    fn scratch(&self) -> PredictScratch {
-        PredictScratch::default()
+    fn scratch(&self) -> ArticleScratch {
+        ArticleScratch::default()
     }
 
     fn process(
         &self,
-        scratch: &mut PredictScratch,
+        scratch: &mut ArticleScratch,
         source: &Arc<str>,
         e: &Example,
         warnings: &mut Vec<String>,
@@ -90,7 +90,7 @@ impl ArticleProcessor<'_> {
     /// over-long sentence cut), prefixed with the article's name, go to `warnings`.
     pub fn tag_article(
         &self,
-        scratch: &mut PredictScratch,
+        scratch: &mut ArticleScratch,
         article: &str,
         text: &str,
         warnings: &mut Vec<String>,
@@ -122,7 +122,7 @@ impl ArticleProcessor<'_> {
     /// # Ok::<(), stance::batch::BatchError>(())
     /// ```
     pub fn tag_texts<S: AsRef<str> + Sync>(&self, articles: &[(S, S)], threads: usize) -> Vec<Vec<Record>> {
-        map_chunks(articles, threads, PredictScratch::default, |scratch, (name, text)| {
+        map_chunks(articles, threads, ArticleScratch::default, |scratch, (name, text)| {
             self.tag_article(scratch, name.as_ref(), text.as_ref(), &mut Vec::new())
         })
     }
@@ -154,6 +154,7 @@ impl ArticleProcessor<'_> {
                             ("skeptical", json!(round_score(l.skeptical, PLACES)).into()),
                             ("neutral", json!(round_score(l.neutral, PLACES)).into()),
                             ("link", json!(round_score(l.link, PLACES)).into()),
+                            ("path", json!(l.path).into()),
                             ("text", json!(analysis.sentences[l.sentence]).into()),
                             ("error", Field::NULL),
                         ],
@@ -218,7 +219,7 @@ mod tests {
             let together = p.tag_texts(&articles, 3);
             assert_eq!(together.len(), articles.len());
             for ((name, text), records) in articles.iter().zip(&together) {
-                let alone = p.tag_article(&mut PredictScratch::default(), name, text, &mut Vec::new());
+                let alone = p.tag_article(&mut ArticleScratch::default(), name, text, &mut Vec::new());
                 assert!(!alone.is_empty(), "{name} has records");
                 assert_eq!(records, &alone, "{name}");
                 assert!(alone.iter().all(|r| r.get("article") == Some(&json!(name).into())));

@@ -19,6 +19,7 @@ use crate::news::{
 };
 use crate::output::{sink, HtmlSink, OutputFormat};
 use crate::report::{CorpusLimits, CorpusMeta};
+use crate::syntax::{shipped_model_path, SyntaxModel};
 
 /// Items per parallel batch, unless told otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 1024;
@@ -35,6 +36,8 @@ pub struct ModelOptions {
     pub actors: Option<PathBuf>,
     /// Declared targets, each `NAME=ALIAS,ALIAS`.
     pub targets: Vec<String>,
+    /// The syntax model whose trees the article tagger reads (default: the shipped one).
+    pub syntax_model: Option<PathBuf>,
 }
 
 /// How articles are tagged and reported.
@@ -53,6 +56,8 @@ pub struct ArticleOptions {
     pub salience: Option<Salience>,
     /// Least summed evidence for a row whose holder has no state (an unknown name).
     pub min_evidence_unplaced: f32,
+    /// Link weight factor for holder links only the dependency tree finds.
+    pub tree_only_weight: f32,
 }
 
 impl Default for ArticleOptions {
@@ -65,6 +70,7 @@ impl Default for ArticleOptions {
             max_evidence: config.max_evidence,
             salience: config.salience,
             min_evidence_unplaced: config.min_mass_unplaced,
+            tree_only_weight: config.tree_only_weight,
         }
     }
 }
@@ -80,13 +86,13 @@ impl ModelOptions {
     ///
     /// ```
     /// use stance::batch::{ArticleOptions, ModelOptions};
-    /// use stance::model::PredictScratch;
+    /// use stance::news::ArticleScratch;
     ///
     /// // The shipped stance model and actors, with one declared target.
     /// let models = ModelOptions { targets: vec!["pipeline=pipeline,gas link".into()], ..ModelOptions::default() };
     /// let tagger = models.tagger(&ArticleOptions::default())?;
     /// let article = std::fs::read_to_string("datasets/articles/black-sea-pipeline.txt").unwrap();
-    /// for row in tagger.tag(&article, &mut PredictScratch::default()) {
+    /// for row in tagger.tag(&article, &mut ArticleScratch::default()) {
     ///     println!("{} on {}: {} ({:.2})", row.actor_name, row.event, row.verdict.as_str(), row.confidence);
     /// }
     /// # Ok::<(), stance::batch::BatchError>(())
@@ -113,15 +119,23 @@ impl ModelOptions {
             sentence_fallback: articles.per_sentence,
             salience: articles.salience,
             min_mass_unplaced: articles.min_evidence_unplaced,
+            tree_only_weight: articles.tree_only_weight,
         };
-        Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?)
+        let syntax = self.syntax_model.clone().unwrap_or_else(shipped_model_path);
+        let syntax = SyntaxModel::load(&syntax)?;
+        Ok(ArticleTagger::new(Gazetteer::new(extra)?, model, config)?.with_syntax(syntax))
     }
 
     /// The model files, for the progress record and the alias check.
     fn files(&self) -> impl Iterator<Item = (&'static str, &Path)> {
-        [("model", &self.model), ("stance-model", &self.stance_model), ("actors", &self.actors)]
-            .into_iter()
-            .filter_map(|(what, p)| p.as_deref().map(|p| (what, p)))
+        [
+            ("model", &self.model),
+            ("stance-model", &self.stance_model),
+            ("actors", &self.actors),
+            ("syntax-model", &self.syntax_model),
+        ]
+        .into_iter()
+        .filter_map(|(what, p)| p.as_deref().map(|p| (what, p)))
     }
 }
 

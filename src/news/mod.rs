@@ -1,7 +1,8 @@
 //! News stage: who holds which stance toward which event in an article.
 //!
 //! Sentences → actor mentions (gazetteer) and event mentions (triggers,
-//! clustered) → holder–event links (patterns, light coreference) → a stance
+//! clustered) → holder–event links (word patterns and dependency paths from
+//! the syntax stage's trees, light coreference) → a stance
 //! per link from a model trained with `stance-train` (holder and event
 //! masked, cue lexicon features) → aggregation per (actor, event), with
 //! stronger evidence asked of rows about events the article is not about.
@@ -13,6 +14,7 @@ mod error;
 mod events;
 mod holders;
 mod names;
+mod paths;
 mod people;
 mod salience;
 mod tagger;
@@ -22,9 +24,10 @@ pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict, DE
 pub use error::NewsError;
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
+pub use paths::{PathLink, Tree};
 pub use people::ArticlePeople;
 pub use salience::Salience;
 pub use tagger::{
-    ArticleAnalysis, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig,
-    DEFAULT_MIN_EVIDENCE_UNPLACED, SHIPPED_STANCE_MODEL, SHIPPED_STANCE_MODEL_PATH,
+    ArticleAnalysis, ArticleScratch, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig,
+    DEFAULT_MIN_EVIDENCE_UNPLACED, DEFAULT_TREE_ONLY_WEIGHT, SHIPPED_STANCE_MODEL, SHIPPED_STANCE_MODEL_PATH,
 };

@@ -9,11 +9,13 @@ use super::actors::{ActorMention, AliasKind, Gazetteer};
 use super::aggregate::{aggregate, AggregateParams, Evidence, Verdict};
 use super::coref;
 use super::events::{find_events, DeclaredTarget, EventClusters, EventMention};
-use super::holders::{link, Link};
+use super::holders::link;
+use super::paths::{self, PathLink, Tree};
 use super::salience::Salience;
 use super::NewsError;
 use crate::features::{Doc, LexiconHit, LexiconMatcher, TargetRef};
 use crate::model::{Classifier, PredictScratch};
+use crate::syntax::{SyntaxModel, SyntaxScratch};
 use crate::text::{split_sentences, SentenceSpan, Token};
 
 macro_rules! shipped_stance_model {
@@ -191,7 +193,14 @@ pub struct TaggerConfig {
     /// Least summed evidence for a row whose holder has no state: a name the
     /// gazetteer does not know, in sentences that name no state.
     pub min_mass_unplaced: f32,
+    /// Link weight factor for a holder link that only the dependency tree finds
+    /// (0: the tree only confirms word-pattern links and gives their cue).
+    pub tree_only_weight: f32,
 }
+
+/// The default [`TaggerConfig::tree_only_weight`], chosen by cross-validation
+/// on the project's own annotated articles (README, "Actor → event stance").
+pub const DEFAULT_TREE_ONLY_WEIGHT: f32 = 0.4;
 
 /// The default [`TaggerConfig::min_mass_unplaced`], chosen by cross-validation
 /// on the project's own annotated articles (README, "Actor → event stance").
@@ -207,6 +216,7 @@ impl Default for TaggerConfig {
             sentence_fallback: false,
             salience: Some(Salience::default()),
             min_mass_unplaced: DEFAULT_MIN_EVIDENCE_UNPLACED,
+            tree_only_weight: DEFAULT_TREE_ONLY_WEIGHT,
         }
     }
 }
@@ -236,6 +246,9 @@ pub struct SentenceLink {
     pub neutral: f32,
     /// Link confidence.
     pub link: f32,
+    /// The dependency path from the target up to the holder's predicate, when
+    /// the tree found the link ("airstrike >nsubj illegal >ccomp said <subject").
+    pub path: Option<String>,
 }
 
 /// An evidence sentence with its score.
@@ -284,10 +297,19 @@ pub struct ArticleAnalysis {
     pub warnings: Vec<String>,
 }
 
+/// Per-thread buffers for [`ArticleTagger::analyze`].
+#[derive(Debug, Default)]
+pub struct ArticleScratch {
+    /// The stance model's buffers.
+    pub predict: PredictScratch,
+    syntax: SyntaxScratch,
+}
+
 /// Tags actors' stances toward events in articles.
 pub struct ArticleTagger {
     gazetteer: Gazetteer,
     model: Classifier,
+    syntax: Option<SyntaxModel>,
     cues: Option<LexiconMatcher>,
     labels: [usize; 3],
     config: TaggerConfig,
@@ -316,7 +338,13 @@ impl ArticleTagger {
         let labels = [find("supportive")?, find("skeptical")?, find("neutral")?];
         let cues =
             model.featurizer().config().lexicon.as_ref().map(|l| LexiconMatcher::new(l, model.featurizer().pipeline()));
-        Ok(Self { gazetteer, model, cues, labels, config })
+        Ok(Self { gazetteer, model, syntax: None, cues, labels, config })
+    }
+
+    /// Reads holder links from dependency trees that `syntax` parses.
+    pub fn with_syntax(mut self, syntax: SyntaxModel) -> Self {
+        self.syntax = Some(syntax);
+        self
     }
 
     /// The gazetteer.
@@ -325,7 +353,7 @@ impl ArticleTagger {
     }
 
     /// Finds and scores every holder–event link in `text`.
-    pub fn analyze(&self, text: &str, scratch: &mut PredictScratch) -> ArticleAnalysis {
+    pub fn analyze(&self, text: &str, scratch: &mut ArticleScratch) -> ArticleAnalysis {
         let mut out = ArticleAnalysis::default();
         let mut clusters = EventClusters::default();
         let mut last_holder: Option<ActorMention> = None;
@@ -386,14 +414,36 @@ impl ArticleTagger {
             }
             let ids: Vec<usize> = events.iter().map(|e| clusters.assign(e, si)).collect();
             out.mentions.extend(ids.iter().map(|&id| (id, si)));
-            let mut links = link(s, &actors, &events);
-            let mut targets: Vec<(usize, Option<(usize, usize)>)> =
-                links.iter().map(|l| (ids[l.event], Some((events[l.event].start, events[l.event].end)))).collect();
+            // The sentence's tree, parsed the first time a link needs it.
+            let mut tree: Option<Tree> = None;
+            let mut link = |actors: &[ActorMention], events: &[EventMention]| -> Vec<PathLink> {
+                let words = link(s, actors, events);
+                let words = words.into_iter().map(|link| PathLink {
+                    link,
+                    path: Vec::new(),
+                    negated: false,
+                    explain: String::new(),
+                });
+                match &self.syntax {
+                    // Places ("in Libya") hold nothing: a sentence with no other actor is not parsed.
+                    Some(model) if actors.iter().any(|a| !a.locative) && !events.is_empty() => {
+                        let tree = tree.get_or_insert_with(|| Tree::parse(model, s, &mut scratch.syntax));
+                        self.agree(paths::link(tree, actors, events), words)
+                    }
+                    _ => words.collect(),
+                }
+            };
+            let mut links = link(&actors, &events);
+            let mut targets: Vec<(usize, Option<(usize, usize)>)> = links
+                .iter()
+                .map(|l| (ids[l.link.event], Some((events[l.link.event].start, events[l.link.event].end))))
+                .collect();
             if links.is_empty() && self.config.sentence_fallback {
                 if let Some(rest) = clause_after_first_agent(s, &actors) {
                     let id = clusters.assign(&rest, si);
-                    for l in link(s, &actors, std::slice::from_ref(&rest)) {
-                        links.push(Link { weight: l.weight * FALLBACK_WEIGHT, ..l });
+                    for mut l in link(&actors, std::slice::from_ref(&rest)) {
+                        l.link.weight *= FALLBACK_WEIGHT;
+                        links.push(l);
                         targets.push((id, Some((rest.start, rest.end))));
                     }
                 }
@@ -402,22 +452,25 @@ impl ArticleTagger {
                 // No event here: a holder with a stance cue speaks about the article's latest event.
                 if let (Some(topic), Some(cue)) = (topic, first_cue(&cue_hits)) {
                     let pseudo = [EventMention { start: cue.0, end: cue.1, head: String::new(), name: None }];
-                    for mut l in link(s, &actors, &pseudo) {
-                        l.weight *= TOPIC_WEIGHT;
+                    for mut l in link(&actors, &pseudo) {
+                        l.link.weight *= TOPIC_WEIGHT;
                         links.push(l);
                         targets.push((topic, None));
                     }
                 }
             }
-            for (l, &(event, span)) in links.iter().zip(&targets) {
+            for (pl, &(event, span)) in links.iter().zip(&targets) {
+                let l = &pl.link;
                 let a = &actors[l.actor];
                 let doc = Doc {
                     text: s,
                     target: span.map(|(b, e)| TargetRef { name: &s[b..e], span: Some((b, e)) }),
                     holder: Some(TargetRef { name: &s[a.start..a.end], span: Some((a.start, a.end)) }),
                 };
-                self.model.predict_into(doc, scratch, &mut probs);
-                if let Some(cue) = self.holder_cue(&cue_hits, a.end) {
+                self.model.predict_into(doc, &mut scratch.predict, &mut probs);
+                let cue =
+                    if pl.path.is_empty() { self.holder_cue(&cue_hits, a.end) } else { self.path_cue(&cue_hits, pl) };
+                if let Some(cue) = cue {
                     self.blend_cue(&mut probs, cue);
                 }
                 out.links.push(SentenceLink {
@@ -432,12 +485,13 @@ impl ArticleTagger {
                     skeptical: probs[self.labels[1]],
                     neutral: probs[self.labels[2]],
                     link: l.weight,
+                    path: (!pl.explain.is_empty()).then(|| pl.explain.clone()),
                 });
             }
             if let Some(last) = events.iter().zip(&ids).rev().find(|(e, _)| e.head != "object").map(|(_, &i)| i) {
                 topic = Some(clusters.root(last));
             }
-            let holder = links.last().map(|l| &actors[l.actor]).or_else(|| actors.iter().find(|a| !a.locative));
+            let holder = links.last().map(|l| &actors[l.link.actor]).or_else(|| actors.iter().find(|a| !a.locative));
             if let Some(h) = holder {
                 last_holder = Some(h.clone());
             }
@@ -453,7 +507,7 @@ impl ArticleTagger {
     }
 
     /// Stance rows for `text`: one per (actor, event) with enough evidence.
-    pub fn tag(&self, text: &str, scratch: &mut PredictScratch) -> Vec<StanceRow> {
+    pub fn tag(&self, text: &str, scratch: &mut ArticleScratch) -> Vec<StanceRow> {
         self.rows(&self.analyze(text, scratch))
     }
 
@@ -538,6 +592,47 @@ impl ArticleTagger {
         Some((self.labels[if supportive { 0 } else { 1 }], hit.strength))
     }
 
+    /// Holder links from the tree and from word patterns, merged: a pair both
+    /// find takes the tree's weight and path; a pair only the words find keeps
+    /// its weight; a pair only the tree finds is weighed down by
+    /// [`TaggerConfig::tree_only_weight`].
+    fn agree(&self, tree: Vec<PathLink>, words: impl Iterator<Item = PathLink>) -> Vec<PathLink> {
+        let same = |a: &PathLink, b: &PathLink| a.link.actor == b.link.actor && a.link.event == b.link.event;
+        let words: Vec<PathLink> = words.collect();
+        let mut all: Vec<PathLink> = tree
+            .into_iter()
+            .map(|mut t| {
+                if !words.iter().any(|w| same(&t, w)) {
+                    t.link.weight *= self.config.tree_only_weight;
+                }
+                t
+            })
+            .filter(|t| t.link.weight > 0.0)
+            .collect();
+        let found: Vec<bool> = words.iter().map(|w| all.iter().any(|t| same(t, w))).collect();
+        all.extend(words.into_iter().zip(found).filter(|(_, f)| !f).map(|(w, _)| w));
+        all
+    }
+
+    /// The stance cue on a link's dependency path nearest the holder's
+    /// predicate ("voiced opposition to", "did not welcome"), flipped when a
+    /// word on the path is negated.
+    fn path_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), link: &PathLink) -> Option<(usize, f32)> {
+        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
+        let on_path = |h: &LexiconHit| {
+            let (a, b) = (tokens[h.start].start, tokens[h.end - 1].end);
+            link.path.iter().rposition(|&(s, e)| s < b && e > a)
+        };
+        let (_, hit) = hits.iter().filter_map(|h| Some((on_path(h)?, h))).max_by_key(|(i, _)| *i)?;
+        let supportive = match lexicon.classes.get(usize::from(hit.class))?.as_str() {
+            "supportive" => true,
+            "skeptical" => false,
+            _ => return None,
+        };
+        let supportive = supportive != link.negated;
+        Some((self.labels[if supportive { 0 } else { 1 }], hit.strength))
+    }
+
     /// Moves the model's probabilities toward the holder's own cue: the model
     /// reads the whole sentence; the cue says what the holder did.
     fn blend_cue(&self, probs: &mut [f32], (label, strength): (usize, f32)) {
@@ -589,7 +684,7 @@ mod tests {
     use crate::text::wrap;
 
     fn rows(tagger: &ArticleTagger, text: &str) -> Vec<(String, String, Verdict, Vec<String>)> {
-        let mut scratch = PredictScratch::default();
+        let mut scratch = ArticleScratch::default();
         let mut rows: Vec<_> = tagger
             .tag(text, &mut scratch)
             .into_iter()
@@ -645,7 +740,7 @@ mod tests {
     fn a_cut_sentence_is_reported_and_other_articles_have_no_warnings() {
         let model = from_bytes(std::path::Path::new("shipped"), SHIPPED_STANCE_MODEL).unwrap();
         let tagger = ArticleTagger::new(Gazetteer::new(Vec::new()).unwrap(), model, TaggerConfig::default()).unwrap();
-        let mut scratch = PredictScratch::default();
+        let mut scratch = ArticleScratch::default();
         let long =
             format!("Egypt backed the deal. {}end. Turkey rejected it.", "Russia praised the ceasefire, ".repeat(100));
         let analysis = tagger.analyze(&long, &mut scratch);

@@ -25,4 +25,4 @@ pub use model::{
 pub use parser::{projectivize, Parse, ParseExample, ParseInput, ParseScratch, Parser, ParserParams};
 pub use tagger::{TagScratch, Tagger, TaggerParams};
 pub use train::{score, score_text, train, train_treebank, SyntaxParams, TreebankReport};
-pub use words::{sentences, RawSentence, MAX_SENTENCE_WORDS};
+pub use words::{sentence_words, sentences, RawSentence, MAX_SENTENCE_WORDS};

@@ -65,22 +65,44 @@ fn joins(text: &str, a: (usize, usize), b: (usize, usize)) -> bool {
 
 /// Sentences and words of `text`.
 pub fn sentences(text: &str) -> Vec<RawSentence> {
-    let tokenizer = Tokenizer { social: true, normalizer: Normalizer { unicode: false, lowercase: false } };
-    let mut tokens = Vec::new();
+    let mut words = Words::default();
     let mut out = Vec::new();
-    let mut joined: Vec<(usize, usize)> = Vec::new();
     for span in split_sentences(text) {
-        tokenizer.tokenize_into(&text[span.start..span.end], &mut tokens);
-        joined.clear();
-        for t in &tokens {
-            let (start, end) = (span.start + t.start, span.start + t.end);
-            match joined.last_mut() {
-                Some(last) if last.1 == start && joins(text, *last, (start, end)) => last.1 = end,
-                _ => joined.push((start, end)),
+        words.push(text, span.start, span.end, &mut out);
+    }
+    out
+}
+
+/// The words of `text` read as one sentence (cut only past [`MAX_SENTENCE_WORDS`]).
+pub fn sentence_words(text: &str) -> Vec<RawSentence> {
+    let mut out = Vec::new();
+    Words::default().push(text, 0, text.len(), &mut out);
+    out
+}
+
+/// Buffers for reading sentences' words.
+#[derive(Default)]
+struct Words {
+    tokens: Vec<crate::text::Token>,
+    joined: Vec<(usize, usize)>,
+}
+
+impl Words {
+    /// Appends the sentence `text[start..end]` to `out` (more than one when it is over-long).
+    fn push(&mut self, text: &str, start: usize, end: usize, out: &mut Vec<RawSentence>) {
+        let tokenizer = Tokenizer { social: true, normalizer: Normalizer { unicode: false, lowercase: false } };
+        tokenizer.tokenize_into(&text[start..end], &mut self.tokens);
+        self.joined.clear();
+        for t in &self.tokens {
+            let (a, b) = (start + t.start, start + t.end);
+            match self.joined.last_mut() {
+                Some(last) if last.1 == a && joins(text, *last, (a, b)) => last.1 = b,
+                _ => self.joined.push((a, b)),
             }
         }
+        let first = out.len();
         let mut current = RawSentence { sentence: Sentence::default(), spans: Vec::new() };
-        for &(start, end) in &joined {
+        for &(start, end) in &self.joined {
             if current.spans.len() + 2 > MAX_SENTENCE_WORDS {
                 out.push(std::mem::replace(
                     &mut current,
@@ -107,12 +129,11 @@ pub fn sentences(text: &str) -> Vec<RawSentence> {
         if !current.spans.is_empty() {
             out.push(current);
         }
+        for r in &mut out[first..] {
+            let (a, b) = (r.spans[0].0, r.spans[r.spans.len() - 1].1);
+            r.sentence.comments.push(format!("text = {}", text[a..b].replace(['\n', '\r'], " ")));
+        }
     }
-    for r in &mut out {
-        let (a, b) = (r.spans[0].0, r.spans[r.spans.len() - 1].1);
-        r.sentence.comments.push(format!("text = {}", text[a..b].replace(['\n', '\r'], " ")));
-    }
-    out
 }
 
 #[cfg(test)]

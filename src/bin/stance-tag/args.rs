@@ -99,6 +99,9 @@ pub(crate) struct Common {
     /// Extra or overriding actors (TSV: alias, actor, sector, kind, role).
     #[arg(long)]
     pub(crate) actors: Option<PathBuf>,
+    /// Syntax model whose dependency trees the article tagger reads (default: the shipped one).
+    #[arg(long)]
+    pub(crate) syntax_model: Option<PathBuf>,
     /// Declare a target: NAME=ALIAS,ALIAS (repeatable).
     #[arg(long = "target")]
     pub(crate) targets: Vec<String>,
@@ -185,6 +188,10 @@ pub(crate) struct TagArgs {
     /// know, in sentences that name no state).
     #[arg(long, default_value_t = ArticleOptions::default().min_evidence_unplaced)]
     pub(crate) min_evidence_unplaced: f32,
+    /// Article mode: link weight factor for a holder link that only the dependency tree finds, not the word
+    /// patterns (0: the tree only confirms links and gives their cue).
+    #[arg(long, default_value_t = ArticleOptions::default().tree_only_weight)]
+    pub(crate) tree_only_weight: f32,
     /// Write to this file (through FILE.partial, renamed when complete).
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
@@ -229,7 +236,8 @@ pub(crate) struct BenchArgs {
 impl Common {
     fn models(&self) -> ModelOptions {
         let (model, stance_model, actors) = (self.model.clone(), self.stance_model.clone(), self.actors.clone());
-        ModelOptions { model, stance_model, actors, targets: self.targets.clone() }
+        let (targets, syntax_model) = (self.targets.clone(), self.syntax_model.clone());
+        ModelOptions { model, stance_model, actors, targets, syntax_model }
     }
 }
 
@@ -250,6 +258,7 @@ impl TagArgs {
                     min_mass_other: self.min_evidence_other,
                 }),
                 min_evidence_unplaced: self.min_evidence_unplaced,
+                tree_only_weight: self.tree_only_weight,
             },
             input_format: c.input_format,
             columns: Columns {
