@@ -100,6 +100,59 @@ fn csv_with_dev_and_test_writes_report_metrics_and_model() {
     assert_eq!(dir_entries(dir.path()), ["metrics.json", "reviews.stance"], "no temporary files remain");
 }
 
+/// The selection's report with `selection` as `args` ask (a `--dev`, `--cv K`, or
+/// neither): the time, fits and grid, in the text and the metrics JSON, present
+/// exactly when a grid was searched, and the final fit's time beside them.
+fn check_selection_report(selection: &[&str], folds: Option<usize>) {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("metrics.json");
+    let mut args: Vec<String> = review_args(&dir.path().join("m.stance"))
+        .into_iter()
+        .filter(|a| a != "--dev" && !a.ends_with("reviews_dev.csv"))
+        .collect();
+    args.extend(selection.iter().map(|a| a.to_string()));
+    args.extend(["--metrics-json".into(), s(&metrics)]);
+    let run = train(args);
+    run.expect_code(0);
+    let json = read_json(&metrics);
+    let sel = &json["selection"];
+    let fit = json["train"]["fit_seconds"].as_f64().expect("train.fit_seconds");
+    assert!(fit >= 0.0, "{json}");
+    let Some(folds) = folds else {
+        for key in ["seconds", "fits", "grid"] {
+            assert!(sel.get(key).is_none(), "no selection.{key} without a search: {sel}");
+        }
+        assert!(!run.stdout.contains("\ngrid: "), "{}", run.stdout);
+        assert_eq!(json["train"]["fit_from_selection"], false);
+        return;
+    };
+    let seconds = sel["seconds"].as_f64().unwrap_or_else(|| panic!("selection.seconds: {sel}"));
+    assert!(seconds >= 0.0 && seconds.is_finite(), "{sel}");
+    let candidates = sel["candidates"].as_array().unwrap();
+    assert_eq!(sel["fits"].as_u64(), Some((candidates.len() * folds) as u64), "{sel}");
+    let grid = &sel["grid"];
+    let axis = |key: &str| grid[key].as_array().unwrap_or_else(|| panic!("grid.{key}: {grid}")).len();
+    assert_eq!(axis("variants") * axis("c") * axis("class_weight"), candidates.len(), "{grid}");
+    assert_eq!(grid["c"].as_array().unwrap().len(), 4, "the default C grid: {grid}");
+    assert_eq!(grid["class_weight"], serde_json::json!(["Balanced", "Uniform"]));
+    let chosen = &sel["chosen"];
+    for key in ["variant", "c", "class_weight", "score"] {
+        assert!(!chosen[key].is_null(), "selection.chosen.{key}: {chosen}");
+    }
+    let line = run.stdout.lines().find(|l| l.starts_with("grid: ")).unwrap_or_else(|| panic!("{}", run.stdout));
+    let tail = format!("= {} candidates; {} fits in ", candidates.len(), candidates.len() * folds);
+    assert!(line.contains("× C [0.3, 1, 3, 10] × class weight [Balanced, Uniform] ") && line.contains(&tail), "{line}");
+    // A dev search fits every candidate on the whole training set and keeps the chosen one's fit.
+    assert_eq!(json["train"]["fit_from_selection"], selection.contains(&"--dev"));
+}
+
+#[test]
+fn selection_time_grid_and_chosen_settings_are_reported() {
+    check_selection_report(&["--dev", &s(&fixture("reviews_dev.csv"))], Some(1));
+    check_selection_report(&["--cv", "3"], Some(3));
+    check_selection_report(&[], None);
+}
+
 #[test]
 fn same_data_and_seed_give_identical_model_bytes_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,7 @@ pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
 pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
 pub use report::{top_features, REPORT_FEATURES};
-pub use select::{default_c_grid, Candidate, Fitted, Selection};
+pub use select::{default_c_grid, Candidate, Fitted, Grid, Selection};
 
 use std::path::Path;
 use std::time::Instant;
@@ -54,8 +54,13 @@ pub struct TrainOutcome {
     pub dev: Option<Metrics>,
     /// Metrics on the test set, if one was given.
     pub test: Option<Metrics>,
-    /// Seconds spent fitting the final model (featurising included).
+    /// Seconds spent fitting the final model (featurising included); the
+    /// selection's time is [`Selection::seconds`].
     pub fit_seconds: f64,
+    /// Whether the final model is the selection's fit of the chosen settings
+    /// (dev selection fits every candidate on the whole training set), so
+    /// `fit_seconds` is part of the selection's time rather than after it.
+    pub fit_from_selection: bool,
     /// Calibration on the dev set, if one was given.
     pub dev_calibration: Option<Calibration>,
     /// Calibration on the test set, if one was given.
@@ -67,11 +72,19 @@ pub struct TrainOutcome {
 
 impl TrainOutcome {
     /// The JSON report: `{"dev": …, "test": …, "selection": …, "train": …}`.
+    /// When a grid was searched, `selection` also has its `seconds`, `fits`
+    /// and `grid` (the axes); `train` has `fit_seconds` and `fit_from_selection`.
     pub fn report_json(&self) -> serde_json::Value {
         let mut report = self.stored_report();
         report["train"]["fit_seconds"] = serde_json::json!(self.fit_seconds);
+        report["train"]["fit_from_selection"] = serde_json::json!(self.fit_from_selection);
         if !self.selection.fold_scores.is_empty() {
             report["selection"]["fold_scores"] = serde_json::json!(self.selection.fold_scores);
+        }
+        if let Some(seconds) = self.selection.seconds {
+            report["selection"]["seconds"] = serde_json::json!(seconds);
+            report["selection"]["fits"] = serde_json::json!(self.selection.fits);
+            report["selection"]["grid"] = serde_json::json!(self.selection.grid());
         }
         report
     }
@@ -92,6 +105,17 @@ impl TrainOutcome {
     }
 }
 
+/// A class weighting for people: a scheme by name, given weights by label.
+fn weight_text(w: &ClassWeight, labels: &[String]) -> String {
+    match w {
+        ClassWeight::Given(w) => {
+            let pairs: Vec<String> = labels.iter().zip(w).map(|(l, w)| format!("{l}={w}")).collect();
+            pairs.join(",")
+        }
+        scheme => format!("{scheme:?}"),
+    }
+}
+
 impl TrainOutcome {
     /// The report for people: how the model was chosen and trained, and its
     /// scores on the dev and test sets as tables.
@@ -103,30 +127,37 @@ impl TrainOutcome {
         } else {
             format!("{} by {}", s.method, s.metric)
         };
-        // Given weights are shown by label, the schemes by name.
-        let weight = match &s.chosen.class_weight {
-            ClassWeight::Given(w) => {
-                let pairs: Vec<String> = c.labels().iter().zip(w).map(|(l, w)| format!("{l}={w}")).collect();
-                pairs.join(",")
-            }
-            scheme => format!("{scheme:?}"),
-        };
         let mut text = format!(
-            "selection: {how} → {} features, C={}, class weight {weight}{score}\n",
-            s.chosen.variant, s.chosen.c
+            "selection: {how} → {} features, C={}, class weight {}{score}\n",
+            s.chosen.variant,
+            s.chosen.c,
+            weight_text(&s.chosen.class_weight, c.labels())
         );
+        if let Some(seconds) = s.seconds {
+            let grid = s.grid();
+            let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+            text += &format!(
+                "grid: features {} × C {} × class weight {} = {} candidates; {} fits in {seconds:.2}s\n",
+                list(grid.variants),
+                list(grid.c.iter().map(f32::to_string).collect()),
+                list(grid.class_weight.iter().map(|w| weight_text(w, c.labels())).collect()),
+                s.candidates.len(),
+                s.fits,
+            );
+        }
         if !s.fold_scores.is_empty() {
             let folds: Vec<String> = s.fold_scores.iter().map(|f| format!("{f:.4}")).collect();
             text += &format!("folds: {}\n", folds.join(" "));
         }
         text += &format!(
-            "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s\n",
+            "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s{}\n",
             kind_name(c.info().params.kind),
             c.info().n_train,
             c.labels().len(),
             c.labels().join(", "),
             c.featurizer().known_features(),
-            self.fit_seconds
+            self.fit_seconds,
+            if self.fit_from_selection { " (the selection's fit of the chosen settings, kept)" } else { "" },
         );
         text + &tables(self.dev.as_ref(), self.test.as_ref())
     }
@@ -166,6 +197,7 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     let train = &splits.train;
     let params = selection.chosen.params(opts, splits.train.len()).check()?;
     // Dev selection already fitted the chosen candidate on the whole training set.
+    let fit_from_selection = fitted.is_some();
     let Fitted { featurizer, model, seconds: fit_seconds } = match fitted {
         Some(f) => f,
         None => {
@@ -200,8 +232,17 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     } else {
         Vec::new()
     };
-    let mut outcome =
-        TrainOutcome { classifier, selection, dev, test, fit_seconds, dev_calibration, test_calibration, top_features };
+    let mut outcome = TrainOutcome {
+        classifier,
+        selection,
+        dev,
+        test,
+        fit_seconds,
+        fit_from_selection,
+        dev_calibration,
+        test_calibration,
+        top_features,
+    };
     let report = outcome.stored_report().to_string();
     outcome.classifier.set_metrics_json(report);
     Ok(outcome)

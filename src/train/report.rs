@@ -91,13 +91,25 @@ impl TrainOutcome {
             ("labels".into(), c.labels().join(", ")),
             (
                 "selection".into(),
-                if s.method == "none" {
-                    "none (fixed settings)".into()
-                } else {
-                    format!("{} by {}", s.method, s.metric)
+                match s.seconds {
+                    None => "none (fixed settings)".into(),
+                    Some(seconds) => format!(
+                        "{} by {}: {} candidates, {} fits in {seconds:.2} s",
+                        s.method,
+                        s.metric,
+                        s.candidates.len(),
+                        s.fits
+                    ),
                 },
             ),
-            ("fit".into(), format!("{:.2} s", self.fit_seconds)),
+            (
+                "fit".into(),
+                format!(
+                    "{:.2} s{}",
+                    self.fit_seconds,
+                    if self.fit_from_selection { " (the selection's fit of the chosen settings, kept)" } else { "" }
+                ),
+            ),
         ];
         let mut splits = Vec::new();
         for (name, m, cal) in [("dev", &self.dev, &self.dev_calibration), ("test", &self.test, &self.test_calibration)]

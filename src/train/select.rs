@@ -71,6 +71,43 @@ pub struct Selection {
     /// (in the metrics JSON, not in the model file's stored report).
     #[serde(skip)]
     pub fold_scores: Vec<f64>,
+    /// Seconds the search took: every candidate's fit on every fold, featurising
+    /// and scoring included; `None` when nothing was selected. Like every timing,
+    /// in the metrics JSON, not in the model file's stored report.
+    #[serde(skip)]
+    pub seconds: Option<f64>,
+    /// Fits the search made: candidates × folds (0 when nothing was selected).
+    #[serde(skip)]
+    pub fits: usize,
+}
+
+/// The axes of the grid searched: each value once, in grid order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grid {
+    /// Feature variants, by name.
+    pub variants: Vec<String>,
+    /// C values.
+    pub c: Vec<f32>,
+    /// Class weightings.
+    pub class_weight: Vec<ClassWeight>,
+}
+
+impl Selection {
+    /// The axes of the grid [`Selection::candidates`] spans.
+    pub fn grid(&self) -> Grid {
+        fn push_new<T: PartialEq>(list: &mut Vec<T>, value: T) {
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+        let mut grid = Grid { variants: Vec::new(), c: Vec::new(), class_weight: Vec::new() };
+        for candidate in &self.candidates {
+            push_new(&mut grid.variants, candidate.variant.clone());
+            push_new(&mut grid.c, candidate.c);
+            push_new(&mut grid.class_weight, candidate.class_weight.clone());
+        }
+        grid
+    }
 }
 
 /// The C values searched when selecting and none are given.
@@ -187,9 +224,12 @@ pub fn select(
             chosen: chosen.clone(),
             candidates: vec![chosen],
             fold_scores: Vec::new(),
+            seconds: None,
+            fits: 0,
         };
         return Ok((selection, None));
     }
+    let search_start = Instant::now();
     let folds = folds(opts, splits)?;
     let k = splits.labels.len();
     progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
@@ -253,5 +293,8 @@ pub fn select(
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
     let fitted = best_fit.filter(|b| b.1 == best).map(|b| b.2);
     let fold_scores = if splits.dev.is_some() { Vec::new() } else { std::mem::take(&mut scores[best]) };
-    Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates, fold_scores }, fitted))
+    let fits = candidates.len() * folds.len();
+    let seconds = Some(search_start.elapsed().as_secs_f64());
+    let chosen = candidates[best].clone();
+    Ok((Selection { method, metric, chosen, candidates, fold_scores, seconds, fits }, fitted))
 }
