@@ -16,6 +16,7 @@ FIX = ROOT / "tests/fixtures"
 def without_timing(report: dict) -> dict:
     report = json.loads(json.dumps(report))
     report["train"].pop("fit_seconds")
+    report["selection"].pop("seconds", None)
     return report
 
 
