@@ -495,6 +495,50 @@ fn one_fold_is_rejected() {
     fails(dir.path(), &data, &["--cv", "2", "--dev", &s(&data)], 1).expect_stderr(&["either --dev or --cv"]);
 }
 
+/// `rows()` with an `author` column: three authors, two rows each.
+fn authored_rows() -> String {
+    let authors = ["ann", "bob", "cy", "ann", "bob", "cy"];
+    rows().lines().zip(["author"].into_iter().chain(authors)).map(|(row, a)| format!("{a},{row}\n")).collect()
+}
+
+#[test]
+fn group_col_keeps_each_group_in_one_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "t.csv", authored_rows().as_bytes());
+    let metrics = dir.path().join("m.json");
+    let args = ["--text-col", "sentence", "--label-col", "verdict", "--threads", "1", "--cv", "3"];
+    let run =
+        train(["--train", &s(&data), "--group-col", "author", "--metrics-json", &s(&metrics)].into_iter().chain(args));
+    run.expect_code(0).expect_no_panic();
+    assert!(run.stdout.starts_with("selection: cv3 by macro_f1 (folds grouped by author) → "), "{}", run.stdout);
+    let folds = run.stdout.lines().find(|l| l.starts_with("folds: ")).unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(folds.split_whitespace().count(), 4, "a score per fold: {folds}");
+    let json = read_json(&metrics);
+    assert_eq!(json["selection"]["group_col"], "author");
+    assert_eq!(json["selection"]["fold_scores"].as_array().map(Vec::len), Some(3));
+    // Without --group-col the report names no grouping.
+    let plain = train(["--train", &s(&data)].into_iter().chain(args));
+    assert!(plain.stdout.starts_with("selection: cv3 by macro_f1 → "), "{}", plain.stdout);
+
+    fails(dir.path(), &data, &["--cv", "4", "--group-col", "author"], 1)
+        .expect_stderr(&["--group-col author: 3 groups, fewer than the 4 folds of --cv"]);
+    fails(dir.path(), &data, &["--group-col", "author"], 1).expect_stderr(&["--group-col", "give --cv K"]);
+    fails(dir.path(), &data, &["--cv", "2", "--group-col", "writer"], 1).expect_stderr(&[
+        "t.csv:1",
+        "writer",
+        "author, id, sentence, verdict",
+    ]);
+    // A JSONL row without the key: its file, line and field.
+    let jsonl = write(
+        dir.path(),
+        "t.jsonl",
+        b"{\"sentence\": \"good\", \"verdict\": \"pos\", \"author\": \"ann\"}\n\
+          {\"sentence\": \"bad\", \"verdict\": \"neg\"}\n",
+    );
+    fails(dir.path(), &jsonl, &["--cv", "2", "--group-col", "author"], 1)
+        .expect_stderr(&["t.jsonl:2", "field `author`: missing"]);
+}
+
 /// Regression test for a fixed bug (src/bin/stance-train.rs, `run`): the model is saved before the
 /// metrics JSON is written, so a failing --metrics-json exits 1 but leaves
 /// the model file behind (after printing `model: …` as if all went well).

@@ -122,11 +122,7 @@ impl TrainOutcome {
     pub fn summary(&self) -> String {
         let (s, c) = (&self.selection, &self.classifier);
         let score = s.chosen.score.map(|v| format!(" (score {v:.4})")).unwrap_or_default();
-        let how = if s.method == "none" {
-            "none (fixed settings)".to_string()
-        } else {
-            format!("{} by {}", s.method, s.metric)
-        };
+        let how = s.describe();
         let mut text = format!(
             "selection: {how} → {} features, C={}, class weight {}{score}\n",
             s.chosen.variant,

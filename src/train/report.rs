@@ -92,14 +92,15 @@ impl TrainOutcome {
             (
                 "selection".into(),
                 match s.seconds {
-                    None => "none (fixed settings)".into(),
-                    Some(seconds) => format!(
-                        "{} by {}: {} candidates, {} fits in {seconds:.2} s",
-                        s.method,
-                        s.metric,
-                        s.candidates.len(),
-                        s.fits
-                    ),
+                    None => s.describe(),
+                    Some(seconds) => {
+                        format!(
+                            "{}: {} candidates, {} fits in {seconds:.2} s",
+                            s.describe(),
+                            s.candidates.len(),
+                            s.fits
+                        )
+                    }
                 },
             ),
             (
