@@ -154,6 +154,47 @@ fn selection_time_grid_and_chosen_settings_are_reported() {
 }
 
 #[test]
+fn refit_trains_on_train_and_dev_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, metrics) = (dir.path().join("m.stance"), dir.path().join("m.json"));
+    let mut args = review_args(&model);
+    args.extend(["--test".into(), s(&fixture("reviews_test.csv")), "--metrics-json".into(), s(&metrics)]);
+    let plain = train(&args);
+    plain.expect_code(0);
+    assert!(read_json(&metrics)["train"].get("refit").is_none(), "no refit key without --refit");
+    let plain_bytes = fs::read(&model).unwrap();
+    args.push("--refit".into());
+    let run = train(&args);
+    run.expect_code(0).expect_no_panic();
+    assert!(
+        run.stdout
+            .contains("trained logistic regression on 54 examples (train + dev, refitted with the chosen settings)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("\ndev ("), "no dev table: the dev set is training data");
+    let json = read_json(&metrics);
+    assert_eq!(json["train"]["refit"], true);
+    assert_eq!(json["train"]["examples"], 54);
+    assert!(json["dev"].is_null());
+    check_split(&json["test"], 12, &["neg", "neu", "pos"]);
+    assert_ne!(fs::read(&model).unwrap(), plain_bytes, "a different model");
+    // --refit needs a dev set.
+    let cv = train([
+        "--train",
+        &s(&fixture("reviews_train.csv")),
+        "--text-col",
+        "sentence",
+        "--label-col",
+        "verdict",
+        "--cv",
+        "3",
+        "--refit",
+    ]);
+    cv.expect_code(1).expect_stderr(&["--refit", "give --dev"]);
+}
+
+#[test]
 fn same_data_and_seed_give_identical_model_bytes_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let build = |name: &str, threads: &str| {

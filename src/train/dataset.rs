@@ -35,6 +35,14 @@ impl LabeledSet {
         self.examples.iter().map(Example::doc).collect()
     }
 
+    /// These examples followed by `other`'s.
+    pub fn chain(&self, other: &LabeledSet) -> Self {
+        Self {
+            examples: self.examples.iter().chain(&other.examples).cloned().collect(),
+            y: self.y.iter().chain(&other.y).copied().collect(),
+        }
+    }
+
     /// The examples at `idx`.
     pub fn subset(&self, idx: &[usize]) -> Self {
         Self {
@@ -55,7 +63,8 @@ pub struct Splits {
     pub dev: Option<LabeledSet>,
     /// Test split.
     pub test: Option<LabeledSet>,
-    /// FNV-1a 64 of the training file's bytes, hex.
+    /// FNV-1a 64 of each training file's bytes, hex, joined by `+` (with
+    /// [`TrainOptions::refit`], the dev file's last).
     pub train_hash: String,
     /// The group of each training example, in `train` order, with
     /// [`TrainOptions::group_col`].
@@ -208,7 +217,7 @@ impl Splits {
                 }
             }
         }
-        let train_hash = hashes.join("+");
+        let mut train_hash = hashes.join("+");
         let mut train = LabeledSet { examples: Vec::new(), y: Vec::new() };
         for (path, part) in opts.train.iter().zip(parts) {
             let set = index(path, part, &labels)?;
@@ -218,7 +227,15 @@ impl Splits {
         let load_other = |p: &Option<std::path::PathBuf>| -> Result<Option<LabeledSet>, TrainError> {
             p.as_deref().map(|p| load_labelled(opts, p, &labels)).transpose()
         };
-        let dev = load_other(&opts.dev)?;
+        let dev = match (&opts.dev, opts.refit) {
+            // The dev set becomes training data: hashed like the training files.
+            (Some(path), true) => {
+                let (examples, hash) = read_hashed(opts, &opts.columns, path)?;
+                train_hash = format!("{train_hash}+{hash}");
+                Some(index(path, read_labelled(opts, path, examples)?, &labels)?)
+            }
+            _ => load_other(&opts.dev)?,
+        };
         let test = load_other(&opts.test)?;
         Ok(Self { labels, train, dev, test, train_hash, groups })
     }

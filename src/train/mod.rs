@@ -50,7 +50,8 @@ pub struct TrainOutcome {
     pub classifier: Classifier,
     /// How the hyper-parameters were chosen.
     pub selection: Selection,
-    /// Metrics on the dev set, if one was given.
+    /// Metrics on the dev set, if one was given (and not refitted on: see
+    /// [`TrainOptions::refit`]).
     pub dev: Option<Metrics>,
     /// Metrics on the test set, if one was given.
     pub test: Option<Metrics>,
@@ -61,6 +62,9 @@ pub struct TrainOutcome {
     /// (dev selection fits every candidate on the whole training set), so
     /// `fit_seconds` is part of the selection's time rather than after it.
     pub fit_from_selection: bool,
+    /// Whether the final model was fitted on train + dev after selection
+    /// ([`TrainOptions::refit`]).
+    pub refit: bool,
     /// Calibration on the dev set, if one was given.
     pub dev_calibration: Option<Calibration>,
     /// Calibration on the test set, if one was given.
@@ -73,7 +77,8 @@ pub struct TrainOutcome {
 impl TrainOutcome {
     /// The JSON report: `{"dev": …, "test": …, "selection": …, "train": …}`.
     /// When a grid was searched, `selection` also has its `seconds`, `fits`
-    /// and `grid` (the axes); `train` has `fit_seconds` and `fit_from_selection`.
+    /// and `grid` (the axes); `train` has `fit_seconds` and `fit_from_selection`,
+    /// and `refit: true` after a refit on train + dev.
     pub fn report_json(&self) -> serde_json::Value {
         let mut report = self.stored_report();
         report["train"]["fit_seconds"] = serde_json::json!(self.fit_seconds);
@@ -92,7 +97,7 @@ impl TrainOutcome {
     /// The report stored in the model file: [`TrainOutcome::report_json`]
     /// without timings, so the same data gives the same bytes.
     fn stored_report(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut report = serde_json::json!({
             "dev": self.dev.as_ref().map(SplitReport::from),
             "test": self.test.as_ref().map(SplitReport::from),
             "selection": self.selection,
@@ -101,7 +106,12 @@ impl TrainOutcome {
                 "labels": self.classifier.labels(),
                 "features_seen": self.classifier.featurizer().known_features(),
             },
-        })
+        });
+        // Only when set, so models trained without it keep their bytes.
+        if self.refit {
+            report["train"]["refit"] = serde_json::json!(true);
+        }
+        report
     }
 }
 
@@ -146,9 +156,10 @@ impl TrainOutcome {
             text += &format!("folds: {}\n", folds.join(" "));
         }
         text += &format!(
-            "trained {} on {} examples, {} labels ({}), {} features seen, fit in {:.2}s{}\n",
+            "trained {} on {} examples{}, {} labels ({}), {} features seen, fit in {:.2}s{}\n",
             kind_name(c.info().params.kind),
             c.info().n_train,
+            if self.refit { " (train + dev, refitted with the chosen settings)" } else { "" },
             c.labels().len(),
             c.labels().join(", "),
             c.featurizer().known_features(),
@@ -190,9 +201,11 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     progress.stage("reading data", None);
     let splits = Splits::load(opts)?;
     let (selection, fitted) = select::select(opts, &splits, progress)?;
-    let train = &splits.train;
-    let params = selection.chosen.params(opts, splits.train.len()).check()?;
-    // Dev selection already fitted the chosen candidate on the whole training set.
+    let refit = splits.dev.as_ref().filter(|_| opts.refit).map(|dev| splits.train.chain(dev));
+    let train = refit.as_ref().unwrap_or(&splits.train);
+    let params = selection.chosen.params(opts, train.len()).check()?;
+    // Dev selection already fitted the chosen candidate on the whole training set (not on train + dev).
+    let fitted = fitted.filter(|_| refit.is_none());
     let fit_from_selection = fitted.is_some();
     let Fitted { featurizer, model, seconds: fit_seconds } = match fitted {
         Some(f) => f,
@@ -220,7 +233,9 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
     };
     let classifier = Classifier::new(featurizer, splits.labels.clone(), model, info);
     progress.stage("evaluating", None);
-    let (dev, dev_calibration) = splits.dev.as_ref().map(|set| score(&classifier, set, opts)).transpose()?.unzip();
+    // A refit model has trained on the dev set: scoring it there would say nothing.
+    let dev_set = splits.dev.as_ref().filter(|_| refit.is_none());
+    let (dev, dev_calibration) = dev_set.map(|set| score(&classifier, set, opts)).transpose()?.unzip();
     let (test, test_calibration) = splits.test.as_ref().map(|set| score(&classifier, set, opts)).transpose()?.unzip();
     let top_features = if opts.report_features > 0 {
         progress.stage("naming features", None);
@@ -235,6 +250,7 @@ pub fn train(opts: &TrainOptions, progress: &dyn Progress) -> Result<TrainOutcom
         test,
         fit_seconds,
         fit_from_selection,
+        refit: refit.is_some(),
         dev_calibration,
         test_calibration,
         top_features,
@@ -272,5 +288,41 @@ mod tests {
         let (a, b) = (&selected.classifier, &fresh.classifier);
         assert_eq!(a.model(), b.model(), "same weights and biases");
         assert_eq!(a.featurizer().state(), b.featurizer().state(), "same features and weighting");
+    }
+
+    #[test]
+    fn refit_fits_the_chosen_settings_on_train_and_dev() {
+        let mut opts = TrainOptions::new(vec![fixture("reviews_train.csv")], "sentence", "verdict");
+        opts.dev = Some(fixture("reviews_dev.csv"));
+        opts.test = Some(fixture("reviews_test.csv"));
+        opts.refit = true;
+        let refit = train(&opts, &Quiet).unwrap();
+        assert!(refit.refit && !refit.fit_from_selection);
+        assert!(refit.dev.is_none(), "the dev set is training data after a refit");
+        let chosen = &refit.selection.chosen;
+        // The same settings fitted on both files as training data, without selection.
+        let mut fixed =
+            TrainOptions::new(vec![fixture("reviews_train.csv"), fixture("reviews_dev.csv")], "sentence", "verdict");
+        fixed.test = opts.test.clone();
+        fixed.features = chosen.features.0.clone();
+        fixed.c = Some(chosen.c);
+        fixed.class_weight = Some(chosen.class_weight.clone().into());
+        fixed.search_features = false;
+        let fresh = train(&fixed, &Quiet).unwrap();
+        let (a, b) = (&refit.classifier, &fresh.classifier);
+        assert_eq!(a.model(), b.model(), "same weights and biases");
+        assert_eq!(a.featurizer().state(), b.featurizer().state(), "same features and weighting");
+        assert_eq!(a.info().n_train, 54);
+        assert_eq!(a.info().training_data_hash, b.info().training_data_hash, "both files' hashes");
+        assert_eq!(
+            refit.test.as_ref().unwrap().confusion,
+            fresh.test.as_ref().unwrap().confusion,
+            "test scores the refit"
+        );
+        assert_eq!(refit.report_json()["train"]["refit"], true);
+        // Without --dev there is nothing to refit on.
+        opts.dev = None;
+        opts.cv = Some(3);
+        assert!(matches!(train(&opts, &Quiet), Err(TrainError::Options(m)) if m.contains("--refit")));
     }
 }

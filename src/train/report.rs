@@ -87,7 +87,14 @@ impl TrainOutcome {
                     if config.nb_weighting { ", NB weighting" } else { "" },
                 ),
             ),
-            ("training examples".into(), c.info().n_train.to_string()),
+            (
+                "training examples".into(),
+                format!(
+                    "{}{}",
+                    c.info().n_train,
+                    if self.refit { " (train + dev, refitted with the chosen settings after selection)" } else { "" }
+                ),
+            ),
             ("labels".into(), c.labels().join(", ")),
             (
                 "selection".into(),
