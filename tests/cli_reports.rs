@@ -126,6 +126,11 @@ fn the_training_report_shows_the_metrics() {
     {
         assert!(html.contains(part), "{part}");
     }
+    // The facts give the selection's time apart from the final fit's, as the metrics JSON does.
+    let fits = m["selection"]["fits"].as_u64().unwrap();
+    let selection = format!("dev by macro_f1: {fits} candidates, {fits} fits in ");
+    assert!(html.contains(&selection), "{selection}");
+    assert!(html.contains("(the selection's fit of the chosen settings, kept)"));
     // Every class's features are named from the training text (none left as bare indices).
     assert_eq!(html.matches("<table class=\"features\"").count(), 3);
     assert!(!html.contains("feature #"), "every top feature is named");

@@ -100,6 +100,100 @@ fn csv_with_dev_and_test_writes_report_metrics_and_model() {
     assert_eq!(dir_entries(dir.path()), ["metrics.json", "reviews.stance"], "no temporary files remain");
 }
 
+/// The selection's report with `selection` as `args` ask (a `--dev`, `--cv K`, or
+/// neither): the time, fits and grid, in the text and the metrics JSON, present
+/// exactly when a grid was searched, and the final fit's time beside them.
+fn check_selection_report(selection: &[&str], folds: Option<usize>) {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("metrics.json");
+    let mut args: Vec<String> = review_args(&dir.path().join("m.stance"))
+        .into_iter()
+        .filter(|a| a != "--dev" && !a.ends_with("reviews_dev.csv"))
+        .collect();
+    args.extend(selection.iter().map(|a| a.to_string()));
+    args.extend(["--metrics-json".into(), s(&metrics)]);
+    let run = train(args);
+    run.expect_code(0);
+    let json = read_json(&metrics);
+    let sel = &json["selection"];
+    let fit = json["train"]["fit_seconds"].as_f64().expect("train.fit_seconds");
+    assert!(fit >= 0.0, "{json}");
+    let Some(folds) = folds else {
+        for key in ["seconds", "fits", "grid"] {
+            assert!(sel.get(key).is_none(), "no selection.{key} without a search: {sel}");
+        }
+        assert!(!run.stdout.contains("\ngrid: "), "{}", run.stdout);
+        assert_eq!(json["train"]["fit_from_selection"], false);
+        return;
+    };
+    let seconds = sel["seconds"].as_f64().unwrap_or_else(|| panic!("selection.seconds: {sel}"));
+    assert!(seconds >= 0.0 && seconds.is_finite(), "{sel}");
+    let candidates = sel["candidates"].as_array().unwrap();
+    assert_eq!(sel["fits"].as_u64(), Some((candidates.len() * folds) as u64), "{sel}");
+    let grid = &sel["grid"];
+    let axis = |key: &str| grid[key].as_array().unwrap_or_else(|| panic!("grid.{key}: {grid}")).len();
+    assert_eq!(axis("variants") * axis("c") * axis("class_weight"), candidates.len(), "{grid}");
+    assert_eq!(grid["c"].as_array().unwrap().len(), 4, "the default C grid: {grid}");
+    assert_eq!(grid["class_weight"], serde_json::json!(["Balanced", "Uniform"]));
+    let chosen = &sel["chosen"];
+    for key in ["variant", "c", "class_weight", "score"] {
+        assert!(!chosen[key].is_null(), "selection.chosen.{key}: {chosen}");
+    }
+    let line = run.stdout.lines().find(|l| l.starts_with("grid: ")).unwrap_or_else(|| panic!("{}", run.stdout));
+    let tail = format!("= {} candidates; {} fits in ", candidates.len(), candidates.len() * folds);
+    assert!(line.contains("× C [0.3, 1, 3, 10] × class weight [Balanced, Uniform] ") && line.contains(&tail), "{line}");
+    // A dev search fits every candidate on the whole training set and keeps the chosen one's fit.
+    assert_eq!(json["train"]["fit_from_selection"], selection.contains(&"--dev"));
+}
+
+#[test]
+fn selection_time_grid_and_chosen_settings_are_reported() {
+    check_selection_report(&["--dev", &s(&fixture("reviews_dev.csv"))], Some(1));
+    check_selection_report(&["--cv", "3"], Some(3));
+    check_selection_report(&[], None);
+}
+
+#[test]
+fn refit_trains_on_train_and_dev_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, metrics) = (dir.path().join("m.stance"), dir.path().join("m.json"));
+    let mut args = review_args(&model);
+    args.extend(["--test".into(), s(&fixture("reviews_test.csv")), "--metrics-json".into(), s(&metrics)]);
+    let plain = train(&args);
+    plain.expect_code(0);
+    assert!(read_json(&metrics)["train"].get("refit").is_none(), "no refit key without --refit");
+    let plain_bytes = fs::read(&model).unwrap();
+    args.push("--refit".into());
+    let run = train(&args);
+    run.expect_code(0).expect_no_panic();
+    assert!(
+        run.stdout
+            .contains("trained logistic regression on 54 examples (train + dev, refitted with the chosen settings)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("\ndev ("), "no dev table: the dev set is training data");
+    let json = read_json(&metrics);
+    assert_eq!(json["train"]["refit"], true);
+    assert_eq!(json["train"]["examples"], 54);
+    assert!(json["dev"].is_null());
+    check_split(&json["test"], 12, &["neg", "neu", "pos"]);
+    assert_ne!(fs::read(&model).unwrap(), plain_bytes, "a different model");
+    // --refit needs a dev set.
+    let cv = train([
+        "--train",
+        &s(&fixture("reviews_train.csv")),
+        "--text-col",
+        "sentence",
+        "--label-col",
+        "verdict",
+        "--cv",
+        "3",
+        "--refit",
+    ]);
+    cv.expect_code(1).expect_stderr(&["--refit", "give --dev"]);
+}
+
 #[test]
 fn same_data_and_seed_give_identical_model_bytes_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
@@ -440,6 +534,50 @@ fn one_fold_is_rejected() {
         .expect_stderr(&["--cv must be between 2 and the number of examples (6), got 1"]);
     fails(dir.path(), &data, &["--cv", "7"], 1).expect_stderr(&["got 7"]);
     fails(dir.path(), &data, &["--cv", "2", "--dev", &s(&data)], 1).expect_stderr(&["either --dev or --cv"]);
+}
+
+/// `rows()` with an `author` column: three authors, two rows each.
+fn authored_rows() -> String {
+    let authors = ["ann", "bob", "cy", "ann", "bob", "cy"];
+    rows().lines().zip(["author"].into_iter().chain(authors)).map(|(row, a)| format!("{a},{row}\n")).collect()
+}
+
+#[test]
+fn group_col_keeps_each_group_in_one_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "t.csv", authored_rows().as_bytes());
+    let metrics = dir.path().join("m.json");
+    let args = ["--text-col", "sentence", "--label-col", "verdict", "--threads", "1", "--cv", "3"];
+    let run =
+        train(["--train", &s(&data), "--group-col", "author", "--metrics-json", &s(&metrics)].into_iter().chain(args));
+    run.expect_code(0).expect_no_panic();
+    assert!(run.stdout.starts_with("selection: cv3 by macro_f1 (folds grouped by author) → "), "{}", run.stdout);
+    let folds = run.stdout.lines().find(|l| l.starts_with("folds: ")).unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(folds.split_whitespace().count(), 4, "a score per fold: {folds}");
+    let json = read_json(&metrics);
+    assert_eq!(json["selection"]["group_col"], "author");
+    assert_eq!(json["selection"]["fold_scores"].as_array().map(Vec::len), Some(3));
+    // Without --group-col the report names no grouping.
+    let plain = train(["--train", &s(&data)].into_iter().chain(args));
+    assert!(plain.stdout.starts_with("selection: cv3 by macro_f1 → "), "{}", plain.stdout);
+
+    fails(dir.path(), &data, &["--cv", "4", "--group-col", "author"], 1)
+        .expect_stderr(&["--group-col author: 3 groups, fewer than the 4 folds of --cv"]);
+    fails(dir.path(), &data, &["--group-col", "author"], 1).expect_stderr(&["--group-col", "give --cv K"]);
+    fails(dir.path(), &data, &["--cv", "2", "--group-col", "writer"], 1).expect_stderr(&[
+        "t.csv:1",
+        "writer",
+        "author, id, sentence, verdict",
+    ]);
+    // A JSONL row without the key: its file, line and field.
+    let jsonl = write(
+        dir.path(),
+        "t.jsonl",
+        b"{\"sentence\": \"good\", \"verdict\": \"pos\", \"author\": \"ann\"}\n\
+          {\"sentence\": \"bad\", \"verdict\": \"neg\"}\n",
+    );
+    fails(dir.path(), &jsonl, &["--cv", "2", "--group-col", "author"], 1)
+        .expect_stderr(&["t.jsonl:2", "field `author`: missing"]);
 }
 
 /// Regression test for a fixed bug (src/bin/stance-train.rs, `run`): the model is saved before the

@@ -304,7 +304,7 @@ fn choice<T: ValueEnum>(what: &str, value: &str) -> PyResult<T> {
     sublinear_tf = true, idf = true, nb = false, lexicon = None, target_mode = None, context_window = None,
     stem = "english".to_string(), negation = true, social = true, lowercase = true, search_features = true,
     epochs = None, seed = stance::train::DEFAULT_SEED, threads = None, c_grid = None, labels = None,
-    no_header = false, encoding = None, report = None
+    no_header = false, encoding = None, report = None, group_col = None, refit = false
 ))]
 #[allow(clippy::too_many_arguments)]
 fn train(
@@ -349,6 +349,8 @@ fn train(
     no_header: bool,
     encoding: Option<String>,
     report: Option<PathBuf>,
+    group_col: Option<String>,
+    refit: bool,
 ) -> PyResult<String> {
     if train.is_empty() {
         return Err(StanceError::new_err("train: give at least one training file"));
@@ -419,6 +421,8 @@ fn train(
         .map_err(|e| option_error("class_weight", e))?;
     o.search_features = search_features;
     o.cv = cv;
+    o.group_col = group_col;
+    o.refit = refit;
     o.favg_labels = favg_labels.unwrap_or_default();
     o.select_metric = select_metric.as_deref().map(|m| choice::<Metric>("select_metric", m)).transpose()?;
     o.epochs = epochs;

@@ -1,6 +1,6 @@
 """Type stubs for the extension module ``stance._stance`` (see ``python/src/lib.rs``)."""
 
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -47,4 +47,48 @@ class Tagger:
     ) -> None: ...
     def tag_json(self, names: Sequence[str], texts: Sequence[str]) -> list[str]: ...
 
-def train(train: list[str], output: str, **options: Any) -> str: ...
+def train(
+    train: list[str],
+    output: str,
+    *,
+    dev: Optional[str] = None,
+    test: Optional[str] = None,
+    format: Optional[str] = None,
+    text_col: str = "text",
+    label_col: str = "label",
+    target_col: Optional[str] = None,
+    holder_col: Optional[str] = None,
+    spans_col: Optional[str] = None,
+    label_map: Optional[str] = None,
+    metrics_json: Optional[str] = None,
+    model: str = "logreg",
+    c: Optional[float] = None,
+    class_weight: Optional[str] = None,
+    cv: Optional[int] = None,
+    select_metric: Optional[str] = None,
+    favg_labels: Optional[list[str]] = None,
+    word_ngrams: Optional[int] = None,
+    char_ngrams: Optional[str] = None,
+    hash_bits: Optional[int] = None,
+    sublinear_tf: bool = True,
+    idf: bool = True,
+    nb: bool = False,
+    lexicon: Optional[str] = None,
+    target_mode: Optional[str] = None,
+    context_window: Optional[int] = None,
+    stem: str = "english",
+    negation: bool = True,
+    social: bool = True,
+    lowercase: bool = True,
+    search_features: bool = True,
+    epochs: Optional[int] = None,
+    seed: int = 42,
+    threads: Optional[int] = None,
+    c_grid: Optional[list[float]] = None,
+    labels: Optional[str] = None,
+    no_header: bool = False,
+    encoding: Optional[str] = None,
+    report: Optional[str] = None,
+    group_col: Optional[str] = None,
+    refit: bool = False,
+) -> str: ...

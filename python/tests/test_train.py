@@ -16,6 +16,7 @@ FIX = ROOT / "tests/fixtures"
 def without_timing(report: dict) -> dict:
     report = json.loads(json.dumps(report))
     report["train"].pop("fit_seconds")
+    report["selection"].pop("seconds", None)
     return report
 
 
@@ -43,6 +44,20 @@ def test_cross_validation_and_svm_options_give_the_cli_model(stance_train, tmp_p
     stance.train(FIX / "mentions_train.jsonl", tmp_path / "py.stance", text_col="sent", spans_col="mentions",
                  label_col="pol", label_map={"2.0": "negative", "4.0": "neutral", "6.0": "positive"}, model="svm", cv=3, negation=False, stem="none", hash_bits=16)
     assert (tmp_path / "py.stance").read_bytes() == (tmp_path / "cli.stance").read_bytes()
+
+
+def test_group_col_and_refit_give_the_cli_model(stance_train, tmp_path):
+    common = ["--train", FIX / "reviews_train.csv", "--text-col", "sentence", "--label-col", "verdict", "-q"]
+    run([stance_train, *common, "--cv", "3", "--group-col", "id", "--output", tmp_path / "cli-g.stance"])
+    report = stance.train(FIX / "reviews_train.csv", tmp_path / "py-g.stance", text_col="sentence", label_col="verdict",
+                          cv=3, group_col="id")
+    assert (tmp_path / "py-g.stance").read_bytes() == (tmp_path / "cli-g.stance").read_bytes()
+    assert report["selection"]["group_col"] == "id"
+    run([stance_train, *common, "--dev", FIX / "reviews_dev.csv", "--refit", "--output", tmp_path / "cli-r.stance"])
+    report = stance.train(FIX / "reviews_train.csv", tmp_path / "py-r.stance", text_col="sentence", label_col="verdict",
+                          dev=FIX / "reviews_dev.csv", refit=True)
+    assert (tmp_path / "py-r.stance").read_bytes() == (tmp_path / "cli-r.stance").read_bytes()
+    assert report["train"]["refit"] is True and report["dev"] is None
 
 
 def test_training_errors_are_the_cli_errors(stance_train, tmp_path):

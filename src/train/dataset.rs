@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::options::{TrainError, TrainOptions};
-use crate::data::{read_all, DataError, DataErrorKind, Example, Format, RecordReader};
+use crate::data::{read_all, Columns, DataError, DataErrorKind, Example, Format, RecordReader};
 use crate::features::{fnv1a64, fnv1a64_step, Doc};
 
 /// Examples of one split with label indices.
@@ -35,6 +35,14 @@ impl LabeledSet {
         self.examples.iter().map(Example::doc).collect()
     }
 
+    /// These examples followed by `other`'s.
+    pub fn chain(&self, other: &LabeledSet) -> Self {
+        Self {
+            examples: self.examples.iter().chain(&other.examples).cloned().collect(),
+            y: self.y.iter().chain(&other.y).copied().collect(),
+        }
+    }
+
     /// The examples at `idx`.
     pub fn subset(&self, idx: &[usize]) -> Self {
         Self {
@@ -55,8 +63,12 @@ pub struct Splits {
     pub dev: Option<LabeledSet>,
     /// Test split.
     pub test: Option<LabeledSet>,
-    /// FNV-1a 64 of the training file's bytes, hex.
+    /// FNV-1a 64 of each training file's bytes, hex, joined by `+` (with
+    /// [`TrainOptions::refit`], the dev file's last).
     pub train_hash: String,
+    /// The group of each training example, in `train` order, with
+    /// [`TrainOptions::group_col`].
+    pub groups: Option<Vec<String>>,
 }
 
 fn mapped(opts: &TrainOptions, label: &str) -> String {
@@ -79,10 +91,10 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// Reads every example of `path` (`-` for stdin) once, failing on the first
+/// Reads every example of `path` (`-` for stdin) with `columns` once, failing on the first
 /// bad record; returns them with the hex FNV-1a 64 of the bytes read (the
 /// whole file, as [`file_hash`] gives).
-fn read_hashed(opts: &TrainOptions, path: &Path) -> Result<(Vec<Example>, String), DataError> {
+fn read_hashed(opts: &TrainOptions, columns: &Columns, path: &Path) -> Result<(Vec<Example>, String), DataError> {
     let io = |e: std::io::Error| DataError::new(path, DataErrorKind::Io(e.into()));
     let input: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
@@ -96,8 +108,7 @@ fn read_hashed(opts: &TrainOptions, path: &Path) -> Result<(Vec<Example>, String
     let hash = Arc::new(AtomicU64::new(fnv1a64(0, b"")));
     let hashing = Hashing { inner: input, hash: Arc::clone(&hash) };
     let format = opts.format.unwrap_or_else(|| Format::from_path(path));
-    let reader =
-        RecordReader::from_reader(path, Box::new(hashing), format, &opts.columns, RecordReader::DEFAULT_MAX_BYTES)?;
+    let reader = RecordReader::from_reader(path, Box::new(hashing), format, columns, RecordReader::DEFAULT_MAX_BYTES)?;
     let examples = reader.collect::<Result<Vec<_>, _>>()?;
     Ok((examples, format!("{:016x}", hash.load(Ordering::Relaxed))))
 }
@@ -164,8 +175,21 @@ impl Splits {
         let first = opts.train.first().ok_or_else(|| TrainError::Options("no training file".into()))?;
         let mut hashes = Vec::with_capacity(opts.train.len());
         let mut parts: Vec<Vec<Example>> = Vec::with_capacity(opts.train.len());
+        // The group column is read as one more kept column, taken off again below.
+        let mut columns = opts.columns.clone();
+        columns.keep.extend(opts.group_col.clone());
+        let mut groups = opts.group_col.as_ref().map(|_| Vec::new());
         for p in &opts.train {
-            let (examples, hash) = read_hashed(opts, p)?;
+            let (mut examples, hash) = read_hashed(opts, &columns, p)?;
+            if let (Some(groups), Some(col)) = (&mut groups, &opts.group_col) {
+                for e in &mut examples {
+                    let group =
+                        e.kept.pop().flatten().ok_or_else(|| {
+                            DataError::new(p, DataErrorKind::MissingField).at_line(e.line).in_field(col)
+                        })?;
+                    groups.push(group);
+                }
+            }
             parts.push(read_labelled(opts, p, examples)?);
             hashes.push(hash);
         }
@@ -193,7 +217,7 @@ impl Splits {
                 }
             }
         }
-        let train_hash = hashes.join("+");
+        let mut train_hash = hashes.join("+");
         let mut train = LabeledSet { examples: Vec::new(), y: Vec::new() };
         for (path, part) in opts.train.iter().zip(parts) {
             let set = index(path, part, &labels)?;
@@ -203,9 +227,17 @@ impl Splits {
         let load_other = |p: &Option<std::path::PathBuf>| -> Result<Option<LabeledSet>, TrainError> {
             p.as_deref().map(|p| load_labelled(opts, p, &labels)).transpose()
         };
-        let dev = load_other(&opts.dev)?;
+        let dev = match (&opts.dev, opts.refit) {
+            // The dev set becomes training data: hashed like the training files.
+            (Some(path), true) => {
+                let (examples, hash) = read_hashed(opts, &opts.columns, path)?;
+                train_hash = format!("{train_hash}+{hash}");
+                Some(index(path, read_labelled(opts, path, examples)?, &labels)?)
+            }
+            _ => load_other(&opts.dev)?,
+        };
         let test = load_other(&opts.test)?;
-        Ok(Self { labels, train, dev, test, train_hash })
+        Ok(Self { labels, train, dev, test, train_hash, groups })
     }
 }
 
@@ -217,7 +249,7 @@ mod tests {
     fn hashing_while_reading_gives_the_file_hash() {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reviews_train.csv");
         let opts = TrainOptions::new(vec![path.clone()], "sentence", "verdict");
-        let (examples, hash) = read_hashed(&opts, &path).unwrap();
+        let (examples, hash) = read_hashed(&opts, &opts.columns, &path).unwrap();
         assert!(!examples.is_empty());
         assert_eq!(hash, file_hash(&path).unwrap());
     }

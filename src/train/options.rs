@@ -47,6 +47,14 @@ pub struct TrainOptions {
     pub search_features: bool,
     /// K-fold cross-validation on the training set, when there is no dev set.
     pub cv: Option<usize>,
+    /// With [`TrainOptions::cv`], the training column whose value groups the rows:
+    /// every row of a group lands in the same fold (e.g. an author or a source, so
+    /// no fold is scored on rows whose group it was trained on).
+    pub group_col: Option<String>,
+    /// After selecting on the dev set, fit the chosen settings again on the
+    /// training and dev sets together and keep that model (the dev set, then
+    /// training data, is not scored).
+    pub refit: bool,
     /// Metric maximised by selection (see [`TrainOptions::metric`] when `None`).
     pub select_metric: Option<Metric>,
     /// Labels averaged by F_avg.
@@ -81,6 +89,8 @@ impl TrainOptions {
             class_weight: None,
             search_features: true,
             cv: None,
+            group_col: None,
+            refit: false,
             select_metric: None,
             favg_labels: Vec::new(),
             epochs: None,
@@ -101,6 +111,16 @@ impl TrainOptions {
     pub fn check(&self) -> Result<(), TrainError> {
         if self.cv.is_some() && self.dev.is_some() {
             return Err(TrainError::Options("give either --dev or --cv, not both".into()));
+        }
+        if self.refit && self.dev.is_none() {
+            return Err(TrainError::Options(
+                "--refit fits the settings chosen on --dev again on train + dev: give --dev \
+                 (with --cv, or without selection, the model is already fitted on every training row)"
+                    .into(),
+            ));
+        }
+        if self.group_col.is_some() && self.cv.is_none() {
+            return Err(TrainError::Options("--group-col groups the folds of --cv: give --cv K".into()));
         }
         self.features.check_ref()?;
         Ok(())

@@ -87,17 +87,37 @@ impl TrainOutcome {
                     if config.nb_weighting { ", NB weighting" } else { "" },
                 ),
             ),
-            ("training examples".into(), c.info().n_train.to_string()),
+            (
+                "training examples".into(),
+                format!(
+                    "{}{}",
+                    c.info().n_train,
+                    if self.refit { " (train + dev, refitted with the chosen settings after selection)" } else { "" }
+                ),
+            ),
             ("labels".into(), c.labels().join(", ")),
             (
                 "selection".into(),
-                if s.method == "none" {
-                    "none (fixed settings)".into()
-                } else {
-                    format!("{} by {}", s.method, s.metric)
+                match s.seconds {
+                    None => s.describe(),
+                    Some(seconds) => {
+                        format!(
+                            "{}: {} candidates, {} fits in {seconds:.2} s",
+                            s.describe(),
+                            s.candidates.len(),
+                            s.fits
+                        )
+                    }
                 },
             ),
-            ("fit".into(), format!("{:.2} s", self.fit_seconds)),
+            (
+                "fit".into(),
+                format!(
+                    "{:.2} s{}",
+                    self.fit_seconds,
+                    if self.fit_from_selection { " (the selection's fit of the chosen settings, kept)" } else { "" }
+                ),
+            ),
         ];
         let mut splits = Vec::new();
         for (name, m, cal) in [("dev", &self.dev, &self.dev_calibration), ("test", &self.test, &self.test_calibration)]

@@ -71,6 +71,56 @@ pub struct Selection {
     /// (in the metrics JSON, not in the model file's stored report).
     #[serde(skip)]
     pub fold_scores: Vec<f64>,
+    /// The column whose groups the folds kept whole (`--group-col`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_col: Option<String>,
+    /// Seconds the search took: every candidate's fit on every fold, featurising
+    /// and scoring included; `None` when nothing was selected. Like every timing,
+    /// in the metrics JSON, not in the model file's stored report.
+    #[serde(skip)]
+    pub seconds: Option<f64>,
+    /// Fits the search made: candidates × folds (0 when nothing was selected).
+    #[serde(skip)]
+    pub fits: usize,
+}
+
+/// The axes of the grid searched: each value once, in grid order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grid {
+    /// Feature variants, by name.
+    pub variants: Vec<String>,
+    /// C values.
+    pub c: Vec<f32>,
+    /// Class weightings.
+    pub class_weight: Vec<ClassWeight>,
+}
+
+impl Selection {
+    /// How the settings were chosen, for people: `none (fixed settings)`, or the
+    /// method and metric, e.g. `cv5 by macro_f1 (folds grouped by author)`.
+    pub fn describe(&self) -> String {
+        if self.method == "none" {
+            return "none (fixed settings)".into();
+        }
+        let grouped = self.group_col.as_ref().map(|c| format!(" (folds grouped by {c})")).unwrap_or_default();
+        format!("{} by {}{grouped}", self.method, self.metric)
+    }
+
+    /// The axes of the grid [`Selection::candidates`] spans.
+    pub fn grid(&self) -> Grid {
+        fn push_new<T: PartialEq>(list: &mut Vec<T>, value: T) {
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+        let mut grid = Grid { variants: Vec::new(), c: Vec::new(), class_weight: Vec::new() };
+        for candidate in &self.candidates {
+            push_new(&mut grid.variants, candidate.variant.clone());
+            push_new(&mut grid.c, candidate.c);
+            push_new(&mut grid.class_weight, candidate.class_weight.clone());
+        }
+        grid
+    }
 }
 
 /// The C values searched when selecting and none are given.
@@ -125,7 +175,8 @@ pub struct Fitted {
     pub seconds: f64,
 }
 
-/// (train, held-out) pairs: the dev set, or K folds of the training set.
+/// (train, held-out) pairs: the dev set, or K folds of the training set (by
+/// group with [`TrainOptions::group_col`]).
 fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, LabeledSet)>, TrainError> {
     if let Some(dev) = &splits.dev {
         return Ok(vec![(splits.train.clone(), dev.clone())]);
@@ -135,17 +186,55 @@ fn folds(opts: &TrainOptions, splits: &Splits) -> Result<Vec<(LabeledSet, Labele
     if k < 2 || k > n {
         return Err(TrainError::Options(format!("--cv must be between 2 and the number of examples ({n}), got {k}")));
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(opts.seed));
-    Ok((0..k)
-        .map(|f| {
-            let held: Vec<usize> = order.iter().copied().skip(f).step_by(k).collect();
-            let mut keep: Vec<usize> =
-                order.iter().copied().enumerate().filter(|(i, _)| i % k != f).map(|(_, j)| j).collect();
-            keep.sort_unstable();
+    let held_out = match (&splits.groups, &opts.group_col) {
+        (Some(groups), Some(col)) => group_folds(groups, k).map_err(|groups| {
+            TrainError::Options(format!("--group-col {col}: {groups} groups, fewer than the {k} folds of --cv"))
+        })?,
+        _ => shuffled_folds(n, k, opts.seed),
+    };
+    Ok(held_out
+        .into_iter()
+        .map(|held| {
+            let mut in_held = vec![false; n];
+            held.iter().for_each(|&i| in_held[i] = true);
+            let keep: Vec<usize> = (0..n).filter(|&i| !in_held[i]).collect();
             (splits.train.subset(&keep), splits.train.subset(&held))
         })
         .collect())
+}
+
+/// The held-out rows of each of `k` folds of `n` rows: a seeded shuffle dealt
+/// round the folds.
+fn shuffled_folds(n: usize, k: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    (0..k).map(|f| order.iter().copied().skip(f).step_by(k).collect()).collect()
+}
+
+/// The held-out rows of each of `k` folds when row `i` belongs to group
+/// `groups[i]`: whole groups, the largest first (equal sizes by name), each to
+/// the fold with the fewest rows so far (the first of equals), so folds are
+/// balanced, no group is split, and the same groups always give the same folds.
+/// Rows are in ascending order. Fails with the number of groups when there are
+/// fewer than `k`.
+fn group_folds(groups: &[String], k: usize) -> Result<Vec<Vec<usize>>, usize> {
+    let mut rows: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        rows.entry(g.as_str()).or_default().push(i);
+    }
+    if rows.len() < k {
+        return Err(rows.len());
+    }
+    let mut by_size: Vec<(&str, Vec<usize>)> = rows.into_iter().collect();
+    // Stable: groups of equal size stay in name order.
+    by_size.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    let mut folds = vec![Vec::new(); k];
+    for (_, group) in by_size {
+        let smallest = (0..k).min_by_key(|&f| folds[f].len()).expect("k >= 2 folds");
+        folds[smallest].extend(group);
+    }
+    folds.iter_mut().for_each(|f: &mut Vec<usize>| f.sort_unstable());
+    Ok(folds)
 }
 
 /// Chooses features and hyper-parameters. With a dev set every candidate is fitted
@@ -187,9 +276,13 @@ pub fn select(
             chosen: chosen.clone(),
             candidates: vec![chosen],
             fold_scores: Vec::new(),
+            group_col: None,
+            seconds: None,
+            fits: 0,
         };
         return Ok((selection, None));
     }
+    let search_start = Instant::now();
     let folds = folds(opts, splits)?;
     let k = splits.labels.len();
     progress.stage("model selection", Some((candidates.len() * folds.len()) as u64));
@@ -253,5 +346,40 @@ pub fn select(
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
     let fitted = best_fit.filter(|b| b.1 == best).map(|b| b.2);
     let fold_scores = if splits.dev.is_some() { Vec::new() } else { std::mem::take(&mut scores[best]) };
-    Ok((Selection { method, metric, chosen: candidates[best].clone(), candidates, fold_scores }, fitted))
+    let fits = candidates.len() * folds.len();
+    let seconds = Some(search_start.elapsed().as_secs_f64());
+    let chosen = candidates[best].clone();
+    let group_col = opts.group_col.clone();
+    Ok((Selection { method, metric, chosen, candidates, fold_scores, group_col, seconds, fits }, fitted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_folds_keep_groups_whole_and_balance_the_folds() {
+        // Groups a to f and z of 5, 4, 3, 2, 2, 1 and 1 rows, interleaved.
+        let names = ["e", "a", "b", "a", "c", "a", "d", "b", "a", "c", "b", "f", "a", "d", "b", "e", "c", "z"];
+        let groups: Vec<String> = names.iter().map(|g| g.to_string()).collect();
+        let folds = group_folds(&groups, 3).unwrap();
+        assert_eq!(folds.len(), 3);
+        let mut seen: Vec<usize> = folds.concat();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..groups.len()).collect::<Vec<_>>(), "every row held out exactly once");
+        for (f, fold) in folds.iter().enumerate() {
+            assert!(fold.windows(2).all(|w| w[0] < w[1]), "rows in order");
+            for other in folds.iter().skip(f + 1) {
+                assert!(
+                    fold.iter().all(|&i| other.iter().all(|&j| groups[i] != groups[j])),
+                    "no group is split across folds: {folds:?}"
+                );
+            }
+        }
+        let sizes: Vec<usize> = folds.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [6, 6, 6], "a (5) + f (1), b (4) + e (2), c (3) + d (2) + z (1)");
+        assert_eq!(group_folds(&groups, 3).unwrap(), folds, "the same groups give the same folds");
+        assert_eq!(group_folds(&groups, 8), Err(7), "fewer groups than folds");
+        assert_eq!(group_folds(&groups, 7).unwrap().iter().filter(|f| f.is_empty()).count(), 0);
+    }
 }

@@ -95,11 +95,15 @@ pub(crate) struct Args {
     #[arg(long, required_unless_present = "evaluate")]
     pub(crate) train: Vec<PathBuf>,
     /// Evaluate this model file on --test (and --dev) without training: the same report and --metrics-json.
-    #[arg(long, value_name = "MODEL", conflicts_with_all = ["train", "output", "cv"])]
+    #[arg(long, value_name = "MODEL", conflicts_with_all = ["train", "output", "cv", "group_col", "refit"])]
     pub(crate) evaluate: Option<PathBuf>,
     /// Development data: selects C, class weighting and feature options.
     #[arg(long)]
     pub(crate) dev: Option<PathBuf>,
+    /// After selecting on --dev, fit the chosen settings again on --train and --dev together and write
+    /// that model (--test scores it; the dev set, then training data, is not scored).
+    #[arg(long)]
+    pub(crate) refit: bool,
     /// Test data: scored once with the chosen model.
     #[arg(long)]
     pub(crate) test: Option<PathBuf>,
@@ -151,6 +155,10 @@ pub(crate) struct Args {
     /// K-fold cross-validation on the training data for selection (without --dev).
     #[arg(long)]
     pub(crate) cv: Option<usize>,
+    /// With --cv: the training column (or JSONL key) whose value groups the rows, e.g. an author or a
+    /// source; every row of a group lands in the same fold, so no fold is scored on groups it trained on.
+    #[arg(long, value_name = "COL")]
+    pub(crate) group_col: Option<String>,
     /// Selection metric (default: favg with --favg-labels, else macro_f1).
     #[arg(long, value_enum)]
     pub(crate) select_metric: Option<Metric>,
@@ -264,6 +272,8 @@ impl Args {
         o.class_weight = self.class_weight.clone();
         o.search_features = !self.no_search_features;
         o.cv = self.cv;
+        o.group_col = self.group_col.clone();
+        o.refit = self.refit;
         o.favg_labels = self.favg_labels.clone();
         o.select_metric = self.select_metric;
         o.epochs = self.epochs;
