@@ -112,7 +112,7 @@ impl Tree {
     }
 
     /// A path as text: "airstrike >nsubj illegal >ccomp said <subject".
-    fn explain(&self, words: &[usize], role: Role) -> String {
+    fn explain(&self, words: &[usize], role: Role, negated: bool) -> String {
         let mut out = String::new();
         for (i, &w) in words.iter().enumerate() {
             out.push_str(&self.forms[w]);
@@ -121,7 +121,7 @@ impl Tree {
             }
         }
         out.push_str(&format!(" <{}", role.name()));
-        if words.iter().any(|&w| self.negated(w)) {
+        if negated {
             out.push_str(" (negated)");
         }
         out
@@ -178,7 +178,7 @@ impl Tree {
                 "obl" if case(&["by"]) && (passive || self.rel(g) == "acl") => out.push((g, Role::Agent)),
                 "nmod" if case(&["by"]) => out.push((g, Role::Agent)),
                 "nmod:poss" => out.push((g, Role::Possessor)),
-                "obl" if case(&["accord"]) || self.has_child(t, "case", &["according"]) => out.push((g, Role::Source)),
+                "obl" if case(&["accord", "according"]) => out.push((g, Role::Source)),
                 _ => {}
             }
         }
@@ -283,11 +283,14 @@ pub fn link(tree: &Tree, actors: &[ActorMention], events: &[EventMention]) -> Ve
         found.retain(|(ai, ..)| !overlaps(*ai));
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         found.dedup_by_key(|f| f.0);
-        links.extend(found.into_iter().map(|(actor, weight, words, role)| PathLink {
-            link: Link { actor, event: ei, weight },
-            negated: words.iter().any(|&w| tree.negated(w)),
-            path: words.iter().map(|&w| tree.spans[w]).collect(),
-            explain: tree.explain(&words, role),
+        links.extend(found.into_iter().map(|(actor, weight, words, role)| {
+            let negated = words.iter().any(|&w| tree.negated(w));
+            PathLink {
+                link: Link { actor, event: ei, weight },
+                negated,
+                path: words.iter().map(|&w| tree.spans[w]).collect(),
+                explain: tree.explain(&words, role, negated),
+            }
         }));
     }
     links
