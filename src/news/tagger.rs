@@ -417,20 +417,17 @@ impl ArticleTagger {
             // The sentence's tree, parsed the first time a link needs it.
             let mut tree: Option<Tree> = None;
             let mut link = |actors: &[ActorMention], events: &[EventMention]| -> Vec<PathLink> {
-                let words = link(s, actors, events);
-                let words = words.into_iter().map(|link| PathLink {
-                    link,
-                    path: Vec::new(),
-                    negated: false,
-                    explain: String::new(),
-                });
+                let words: Vec<PathLink> = link(s, actors, events)
+                    .into_iter()
+                    .map(|link| PathLink { link, path: Vec::new(), negated: false, explain: String::new() })
+                    .collect();
                 match &self.syntax {
                     // Places ("in Libya") hold nothing: a sentence with no other actor is not parsed.
                     Some(model) if actors.iter().any(|a| !a.locative) && !events.is_empty() => {
                         let tree = tree.get_or_insert_with(|| Tree::parse(model, s, &mut scratch.syntax));
                         self.agree(paths::link(tree, actors, events), words)
                     }
-                    _ => words.collect(),
+                    _ => words,
                 }
             };
             let mut links = link(&actors, &events);
@@ -576,19 +573,25 @@ impl ArticleTagger {
     /// The first stance cue after byte `from` in the holder's clause: its class
     /// (flipped when negated, as a `supportive` → index pair) and strength.
     fn holder_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), from: usize) -> Option<(usize, f32)> {
-        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
         let hit = hits.iter().find(|h| {
             tokens[h.start].start >= from
                 && !tokens[..h.start]
                     .iter()
                     .any(|t| t.start >= from && t.kind.is_clause_break(&t.text) && t.text != ",")
         })?;
+        self.cue_label(hit, tokens[hit.start].negated)
+    }
+
+    /// A cue hit's stance label (flipped when `negated`) and strength; `None`
+    /// for a cue of no stance.
+    fn cue_label(&self, hit: &LexiconHit, negated: bool) -> Option<(usize, f32)> {
+        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
         let supportive = match lexicon.classes.get(usize::from(hit.class))?.as_str() {
             "supportive" => true,
             "skeptical" => false,
             _ => return None,
         };
-        let supportive = supportive != tokens[hit.start].negated;
+        let supportive = supportive != negated;
         Some((self.labels[if supportive { 0 } else { 1 }], hit.strength))
     }
 
@@ -596,9 +599,8 @@ impl ArticleTagger {
     /// find takes the tree's weight and path; a pair only the words find keeps
     /// its weight; a pair only the tree finds is weighed down by
     /// [`TaggerConfig::tree_only_weight`].
-    fn agree(&self, tree: Vec<PathLink>, words: impl Iterator<Item = PathLink>) -> Vec<PathLink> {
+    fn agree(&self, tree: Vec<PathLink>, words: Vec<PathLink>) -> Vec<PathLink> {
         let same = |a: &PathLink, b: &PathLink| a.link.actor == b.link.actor && a.link.event == b.link.event;
-        let words: Vec<PathLink> = words.collect();
         let mut all: Vec<PathLink> = tree
             .into_iter()
             .map(|mut t| {
@@ -618,19 +620,12 @@ impl ArticleTagger {
     /// predicate ("voiced opposition to", "did not welcome"), flipped when a
     /// word on the path is negated.
     fn path_cue(&self, (tokens, hits): &(Vec<Token>, Vec<LexiconHit>), link: &PathLink) -> Option<(usize, f32)> {
-        let lexicon = self.model.featurizer().config().lexicon.as_ref()?;
         let on_path = |h: &LexiconHit| {
             let (a, b) = (tokens[h.start].start, tokens[h.end - 1].end);
             link.path.iter().rposition(|&(s, e)| s < b && e > a)
         };
         let (_, hit) = hits.iter().filter_map(|h| Some((on_path(h)?, h))).max_by_key(|(i, _)| *i)?;
-        let supportive = match lexicon.classes.get(usize::from(hit.class))?.as_str() {
-            "supportive" => true,
-            "skeptical" => false,
-            _ => return None,
-        };
-        let supportive = supportive != link.negated;
-        Some((self.labels[if supportive { 0 } else { 1 }], hit.strength))
+        self.cue_label(hit, link.negated)
     }
 
     /// Moves the model's probabilities toward the holder's own cue: the model
