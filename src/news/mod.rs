@@ -18,16 +18,18 @@ mod paths;
 mod people;
 mod salience;
 mod tagger;
+mod tree;
 
 pub use actors::{parse_actors, ActorEntry, ActorMention, AliasKind, Gazetteer, SHIPPED_ACTORS};
 pub use aggregate::{aggregate, Aggregate, AggregateParams, Evidence, Verdict, DEFAULT_MIN_EVIDENCE};
 pub use error::NewsError;
 pub use events::{find_events, DeclaredTarget, EventClusters, EventMention};
 pub use holders::{link, Link};
-pub use paths::{PathLink, Tree};
+pub use paths::PathLink;
 pub use people::ArticlePeople;
 pub use salience::Salience;
 pub use tagger::{
     ArticleAnalysis, ArticleScratch, ArticleTagger, EvidenceSentence, SentenceLink, StanceRow, TaggerConfig,
     DEFAULT_MIN_EVIDENCE_UNPLACED, DEFAULT_TREE_ONLY_WEIGHT, SHIPPED_STANCE_MODEL, SHIPPED_STANCE_MODEL_PATH,
 };
+pub use tree::Tree;
