@@ -154,6 +154,45 @@ fn selection_time_grid_and_chosen_settings_are_reported() {
 }
 
 #[test]
+fn a_time_budget_stops_selection_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("m.json");
+    let run_with = |budget: &str| {
+        let mut args = review_args(&dir.path().join("m.stance"))
+            .into_iter()
+            .filter(|a| a != "--dev" && !a.ends_with("reviews_dev.csv"))
+            .collect::<Vec<_>>();
+        args.extend(["--cv", "3", "--time-budget", budget, "--metrics-json", &s(&metrics)].map(String::from));
+        let run = train(args);
+        run.expect_code(0).expect_no_panic();
+        (run.stdout, read_json(&metrics)["selection"].clone())
+    };
+    // A nanosecond is spent by the first fit, which always runs: one candidate scored on one fold.
+    let (stdout, sel) = run_with("0.000000001");
+    let candidates = sel["candidates"].as_array().unwrap();
+    assert_eq!(sel["fits"], 1, "{sel}");
+    assert_eq!(sel["planned_fits"].as_u64(), Some(candidates.len() as u64 * 3), "{sel}");
+    assert_eq!(sel["budget_reached"], true);
+    assert_eq!(sel["fold_scores"].as_array().map(Vec::len), Some(1), "{sel}");
+    assert!(!candidates[0]["score"].is_null() && candidates[1..].iter().all(|c| c["score"].is_null()), "{sel}");
+    assert_eq!(sel["chosen"]["c"], candidates[0]["c"]);
+    let grid = stdout.lines().find(|l| l.starts_with("grid: ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(grid.ends_with(&format!("(time budget reached: 1 of {} fits)", candidates.len() * 3)), "{grid}");
+    // A budget never reached changes nothing.
+    let (stdout, sel) = run_with("100000");
+    assert_eq!(sel["budget_reached"], false);
+    assert_eq!(sel["fits"], sel["planned_fits"]);
+    assert!(!stdout.contains("time budget"), "{stdout}");
+
+    let data = write(dir.path(), "t.csv", rows().as_bytes());
+    for bad in ["0", "soon", "inf", "NaN"] {
+        fails(dir.path(), &data, &["--cv", "2", "--time-budget", bad], 2)
+            .expect_stderr(&["--time-budget", "not a number of seconds above 0"]);
+    }
+    fails(dir.path(), &data, &["--time-budget", "5"], 1).expect_stderr(&["--time-budget", "give --dev or --cv"]);
+}
+
+#[test]
 fn refit_trains_on_train_and_dev_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let (model, metrics) = (dir.path().join("m.stance"), dir.path().join("m.json"));

@@ -304,7 +304,7 @@ fn choice<T: ValueEnum>(what: &str, value: &str) -> PyResult<T> {
     sublinear_tf = true, idf = true, nb = false, lexicon = None, target_mode = None, context_window = None,
     stem = "english".to_string(), negation = true, social = true, lowercase = true, search_features = true,
     epochs = None, seed = stance::train::DEFAULT_SEED, threads = None, c_grid = None, labels = None,
-    no_header = false, encoding = None, report = None, group_col = None, refit = false
+    no_header = false, encoding = None, report = None, group_col = None, refit = false, time_budget = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn train(
@@ -351,6 +351,7 @@ fn train(
     report: Option<PathBuf>,
     group_col: Option<String>,
     refit: bool,
+    time_budget: Option<f64>,
 ) -> PyResult<String> {
     if train.is_empty() {
         return Err(StanceError::new_err("train: give at least one training file"));
@@ -423,6 +424,10 @@ fn train(
     o.cv = cv;
     o.group_col = group_col;
     o.refit = refit;
+    o.time_budget = time_budget
+        .map(|t| stance::train::parse_time_budget(&t.to_string()))
+        .transpose()
+        .map_err(|e| option_error("time_budget", e))?;
     o.favg_labels = favg_labels.unwrap_or_default();
     o.select_metric = select_metric.as_deref().map(|m| choice::<Metric>("select_metric", m)).transpose()?;
     o.epochs = epochs;

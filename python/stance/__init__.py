@@ -201,7 +201,8 @@ def train(
 
     The options are ``stance-train``'s, with ``_`` for ``-`` and booleans for the ``--no-*``
     flags: ``format``, ``text_col``, ``label_col``, ``target_col``, ``holder_col``,
-    ``spans_col``, ``model`` ("logreg" or "svm"), ``c``, ``cv``, ``group_col``, ``refit``, ``select_metric``,
+    ``spans_col``, ``model`` ("logreg" or "svm"), ``c``, ``cv``, ``group_col``, ``refit``, ``time_budget`` (seconds),
+    ``select_metric``,
     ``word_ngrams``, ``hash_bits``, ``sublinear_tf``, ``idf``, ``nb``, ``target_mode``,
     ``context_window``, ``stem``, ``negation``, ``social``, ``lowercase``,
     ``search_features``, ``epochs``, ``seed``, ``threads``, ``c_grid`` (a list: ``--c A,B,...``),

@@ -91,4 +91,5 @@ def train(
     report: Optional[str] = None,
     group_col: Optional[str] = None,
     refit: bool = False,
+    time_budget: Optional[float] = None,
 ) -> str: ...

@@ -98,3 +98,16 @@ def test_grid_label_order_headerless_cp1252_and_report_options_give_the_cli_mode
     assert timeless(page.replace("py.stance", "cli.stance")) == timeless((tmp_path / "cli.html").read_text())
     with pytest.raises(stance.StanceError, match="encoding: invalid value"):
         stance.train(data, tmp_path / "bad.stance", encoding="ebcdic")
+
+
+def test_time_budget_gives_the_cli_model(stance_train, tmp_path):
+    common = ["--train", FIX / "reviews_train.csv", "--text-col", "sentence", "--label-col", "verdict", "-q"]
+    # A nanosecond is spent by the first fit, which always runs, so the choice does not depend on the machine.
+    run([stance_train, *common, "--cv", "3", "--time-budget", "0.000000001", "--output", tmp_path / "cli.stance"])
+    report = stance.train(FIX / "reviews_train.csv", tmp_path / "py.stance", text_col="sentence", label_col="verdict",
+                          cv=3, time_budget=1e-9)
+    assert (tmp_path / "py.stance").read_bytes() == (tmp_path / "cli.stance").read_bytes()
+    assert report["selection"]["budget_reached"] is True and report["selection"]["fits"] == 1
+    with pytest.raises(stance.StanceError, match="time_budget"):
+        stance.train(FIX / "reviews_train.csv", tmp_path / "bad.stance", text_col="sentence", label_col="verdict",
+                     cv=3, time_budget=0)

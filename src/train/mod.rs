@@ -9,7 +9,9 @@ mod select;
 
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
-pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
+pub use options::{
+    parse_label_map, parse_time_budget, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED,
+};
 pub use report::{top_features, REPORT_FEATURES};
 pub use select::{default_c_grid, Candidate, Fitted, Grid, Selection};
 
@@ -89,6 +91,8 @@ impl TrainOutcome {
         if let Some(seconds) = self.selection.seconds {
             report["selection"]["seconds"] = serde_json::json!(seconds);
             report["selection"]["fits"] = serde_json::json!(self.selection.fits);
+            report["selection"]["planned_fits"] = serde_json::json!(self.selection.planned_fits);
+            report["selection"]["budget_reached"] = serde_json::json!(self.selection.budget_reached);
             report["selection"]["grid"] = serde_json::json!(self.selection.grid());
         }
         report
@@ -143,12 +147,13 @@ impl TrainOutcome {
             let grid = s.grid();
             let list = |items: Vec<String>| format!("[{}]", items.join(", "));
             text += &format!(
-                "grid: features {} × C {} × class weight {} = {} candidates; {} fits in {seconds:.2}s\n",
+                "grid: features {} × C {} × class weight {} = {} candidates; {} fits in {seconds:.2}s{}\n",
                 list(grid.variants),
                 list(grid.c.iter().map(f32::to_string).collect()),
                 list(grid.class_weight.iter().map(|w| weight_text(w, c.labels())).collect()),
                 s.candidates.len(),
                 s.fits,
+                s.budget_note(),
             );
         }
         if !s.fold_scores.is_empty() {

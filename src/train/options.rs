@@ -1,6 +1,7 @@
 //! Training options and errors.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use linfa::ParamGuard;
 use thiserror::Error;
@@ -55,6 +56,11 @@ pub struct TrainOptions {
     /// training and dev sets together and keep that model (the dev set, then
     /// training data, is not scored).
     pub refit: bool,
+    /// Wall-clock bound on selection: once spent, no further fit is started and
+    /// the choice is made among the candidates scored so far, on the folds they
+    /// all completed (the first fit always runs). A model chosen under a budget
+    /// depends on the machine's speed, so it is not reproducible byte for byte.
+    pub time_budget: Option<Duration>,
     /// Metric maximised by selection (see [`TrainOptions::metric`] when `None`).
     pub select_metric: Option<Metric>,
     /// Labels averaged by F_avg.
@@ -91,6 +97,7 @@ impl TrainOptions {
             cv: None,
             group_col: None,
             refit: false,
+            time_budget: None,
             select_metric: None,
             favg_labels: Vec::new(),
             epochs: None,
@@ -121,6 +128,12 @@ impl TrainOptions {
         }
         if self.group_col.is_some() && self.cv.is_none() {
             return Err(TrainError::Options("--group-col groups the folds of --cv: give --cv K".into()));
+        }
+        if self.time_budget.is_some() && self.cv.is_none() && self.dev.is_none() {
+            return Err(TrainError::Options("--time-budget bounds selection: give --dev or --cv".into()));
+        }
+        if self.time_budget.is_some_and(|b| b.is_zero()) {
+            return Err(TrainError::Options("--time-budget must be more than 0 seconds".into()));
         }
         self.features.check_ref()?;
         Ok(())
@@ -220,6 +233,13 @@ impl std::str::FromStr for ClassWeightSpec {
                 .map(Self::ByName),
         }
     }
+}
+
+/// Parses `--time-budget`: seconds, a finite number above 0.
+pub fn parse_time_budget(s: &str) -> Result<Duration, TrainError> {
+    let bad = || TrainError::Options(format!("--time-budget {s:?}: not a number of seconds above 0"));
+    let secs: f64 = s.trim().parse().map_err(|_| bad())?;
+    Duration::try_from_secs_f64(secs).ok().filter(|d| !d.is_zero()).ok_or_else(bad)
 }
 
 /// Parses `FROM=TO,FROM=TO` pairs (spaces around each name trimmed).

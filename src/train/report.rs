@@ -102,10 +102,11 @@ impl TrainOutcome {
                     None => s.describe(),
                     Some(seconds) => {
                         format!(
-                            "{}: {} candidates, {} fits in {seconds:.2} s",
+                            "{}: {} candidates, {} fits in {seconds:.2} s{}",
                             s.describe(),
                             s.candidates.len(),
-                            s.fits
+                            s.fits,
+                            s.budget_note()
                         )
                     }
                 },

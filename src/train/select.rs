@@ -79,9 +79,16 @@ pub struct Selection {
     /// in the metrics JSON, not in the model file's stored report.
     #[serde(skip)]
     pub seconds: Option<f64>,
-    /// Fits the search made: candidates × folds (0 when nothing was selected).
+    /// Fits the search made: candidates × folds, fewer when the time budget
+    /// ran out (0 when nothing was selected).
     #[serde(skip)]
     pub fits: usize,
+    /// Fits the grid asks for: candidates × folds.
+    #[serde(skip)]
+    pub planned_fits: usize,
+    /// True when [`TrainOptions::time_budget`] stopped the search early.
+    #[serde(skip)]
+    pub budget_reached: bool,
 }
 
 /// The axes of the grid searched: each value once, in grid order.
@@ -104,6 +111,16 @@ impl Selection {
         }
         let grouped = self.group_col.as_ref().map(|c| format!(" (folds grouped by {c})")).unwrap_or_default();
         format!("{} by {}{grouped}", self.method, self.metric)
+    }
+
+    /// For reports: ` (time budget reached: 7 of 24 fits)` when the budget cut
+    /// the search short, else nothing.
+    pub fn budget_note(&self) -> String {
+        if self.budget_reached {
+            format!(" (time budget reached: {} of {} fits)", self.fits, self.planned_fits)
+        } else {
+            String::new()
+        }
     }
 
     /// The axes of the grid [`Selection::candidates`] spans.
@@ -279,6 +296,8 @@ pub fn select(
             group_col: None,
             seconds: None,
             fits: 0,
+            planned_fits: 0,
+            budget_reached: false,
         };
         return Ok((selection, None));
     }
@@ -291,9 +310,17 @@ pub fn select(
     let whole_train = splits.dev.is_some();
     // The best fit so far on the whole training set (dev selection only): score, candidate, the fit.
     let mut best_fit: Option<(f64, usize, Fitted)> = None;
-    for (train, held) in &folds {
+    // With a time budget, no fit starts once it is spent (the first always runs).
+    let spent = || opts.time_budget.is_some_and(|b| search_start.elapsed() >= b);
+    let mut fits = 0;
+    let mut budget_reached = false;
+    'folds: for (train, held) in &folds {
         let mut i = 0;
         while i < candidates.len() {
+            if fits > 0 && spent() {
+                budget_reached = true;
+                break 'folds;
+            }
             let variant = candidates[i].variant.clone();
             let start = Instant::now();
             let (featurizer, x) = Featurizer::fit(
@@ -310,6 +337,10 @@ pub fn select(
             // The best model of this variant that beats every earlier fit, with its index.
             let mut variant_best: Option<(f64, usize, LinearModel, f64)> = None;
             while i < candidates.len() && candidates[i].variant == variant {
+                if fits > 0 && spent() {
+                    budget_reached = true;
+                    break;
+                }
                 let start = Instant::now();
                 let model = candidates[i].params(opts, train.len()).check()?.fit(&ds)?;
                 let seconds = featurize_seconds + start.elapsed().as_secs_f64();
@@ -332,25 +363,43 @@ pub fn select(
                     variant_best = Some((score, i, model, seconds));
                 }
                 progress.step();
+                fits += 1;
                 i += 1;
             }
             if let Some((score, at, model, seconds)) = variant_best {
                 best_fit = Some((score, at, Fitted { featurizer, model, seconds }));
             }
+            if budget_reached {
+                break 'folds;
+            }
         }
     }
+    // Candidates are compared on the folds every scored one completed (all of them without a budget).
+    let full = scores.iter().map(Vec::len).filter(|&n| n > 0).min().unwrap_or(0);
     for (c, s) in candidates.iter_mut().zip(&scores) {
-        c.score = Some(s.iter().sum::<f64>() / folds.len() as f64);
+        c.score = (s.len() >= full && full > 0).then(|| s[..full].iter().sum::<f64>() / full as f64);
     }
     let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.score > candidates[b].score { i } else { b });
     let method = if splits.dev.is_some() { "dev".to_string() } else { format!("cv{}", folds.len()) };
     let fitted = best_fit.filter(|b| b.1 == best).map(|b| b.2);
-    let fold_scores = if splits.dev.is_some() { Vec::new() } else { std::mem::take(&mut scores[best]) };
-    let fits = candidates.len() * folds.len();
+    let fold_scores = if splits.dev.is_some() { Vec::new() } else { scores[best][..full].to_vec() };
+    let planned_fits = candidates.len() * folds.len();
     let seconds = Some(search_start.elapsed().as_secs_f64());
     let chosen = candidates[best].clone();
     let group_col = opts.group_col.clone();
-    Ok((Selection { method, metric, chosen, candidates, fold_scores, group_col, seconds, fits }, fitted))
+    let selection = Selection {
+        method,
+        metric,
+        chosen,
+        candidates,
+        fold_scores,
+        group_col,
+        seconds,
+        fits,
+        planned_fits,
+        budget_reached,
+    };
+    Ok((selection, fitted))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! library's option types.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
@@ -12,7 +13,9 @@ use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{default_c_grid, parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
+use stance::train::{
+    default_c_grid, parse_label_map, parse_time_budget, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED,
+};
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -159,6 +162,10 @@ pub(crate) struct Args {
     /// source; every row of a group lands in the same fold, so no fold is scored on groups it trained on.
     #[arg(long, value_name = "COL")]
     pub(crate) group_col: Option<String>,
+    /// Bound selection to about this many seconds: no fit starts once they are spent, and the best of the
+    /// candidates scored so far is chosen (the model then depends on the machine's speed).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_budget)]
+    pub(crate) time_budget: Option<Duration>,
     /// Selection metric (default: favg with --favg-labels, else macro_f1).
     #[arg(long, value_enum)]
     pub(crate) select_metric: Option<Metric>,
@@ -274,6 +281,7 @@ impl Args {
         o.cv = self.cv;
         o.group_col = self.group_col.clone();
         o.refit = self.refit;
+        o.time_budget = self.time_budget;
         o.favg_labels = self.favg_labels.clone();
         o.select_metric = self.select_metric;
         o.epochs = self.epochs;
