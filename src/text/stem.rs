@@ -48,6 +48,11 @@ pub enum StemLanguage {
     Turkish,
 }
 
+/// A stemming language name that is neither `none` nor one of [`StemLanguage::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: use none or one of {names}", names = StemLanguage::ALL.map(StemLanguage::name).join(", "))]
+pub struct UnknownLanguage(pub String);
+
 impl StemLanguage {
     /// Every language, for parsing and help text.
     pub const ALL: [StemLanguage; 18] = [
@@ -82,14 +87,11 @@ impl StemLanguage {
     }
 
     /// Parses a language name, or `none` for no stemming.
-    pub fn parse_or_none(name: &str) -> Result<Option<Self>, String> {
+    pub fn parse_or_none(name: &str) -> Result<Option<Self>, UnknownLanguage> {
         if name == "none" {
             return Ok(None);
         }
-        Self::parse(name).map(Some).ok_or_else(|| {
-            let names: Vec<String> = Self::ALL.iter().map(|l| l.name()).collect();
-            format!("unknown language {name:?}: use none or one of {}", names.join(", "))
-        })
+        Self::parse(name).map(Some).ok_or_else(|| UnknownLanguage(name.to_string()))
     }
 
     fn algorithm(self) -> Algorithm {
@@ -221,6 +223,18 @@ impl StemCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_names_parse() {
+        assert_eq!(StemLanguage::parse_or_none("none"), Ok(None));
+        assert_eq!(StemLanguage::parse_or_none("German"), Ok(Some(StemLanguage::German)));
+        let err = StemLanguage::parse_or_none("klingon").unwrap_err();
+        assert_eq!(err, UnknownLanguage("klingon".into()));
+        assert!(
+            err.to_string().starts_with("unknown language \"klingon\": use none or one of arabic, danish"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn english_and_german_stems() {

@@ -7,9 +7,10 @@ mod options;
 mod report;
 mod select;
 
+pub use crate::model::DEFAULT_SEED;
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
-pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED};
+pub use options::{parse_label_map, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, ValueError};
 pub use report::{top_features, REPORT_FEATURES};
 pub use select::{default_c_grid, Candidate, Fitted, Grid, Selection};
 

@@ -8,11 +8,8 @@ use thiserror::Error;
 use crate::data::{Columns, DataError, Format};
 use crate::eval::{Metric, MetricsError};
 use crate::features::{FeatureConfig, FeatureError};
-use crate::model::{ClassWeight, ModelError, ModelKind};
+use crate::model::{ClassWeight, ModelError, ModelKind, DEFAULT_SEED};
 use crate::text::TextConfig;
-
-/// The seed of a training run unless told otherwise.
-pub const DEFAULT_SEED: u64 = 42;
 
 /// What to train on and how.
 #[derive(Debug, Clone)]
@@ -141,10 +138,10 @@ pub enum LabelOrder {
 }
 
 impl std::str::FromStr for LabelOrder {
-    type Err = String;
+    type Err = std::convert::Infallible;
 
     /// Parses `sorted`, `first-seen`, or a list `a,b,c`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "sorted" => Ok(Self::Sorted),
             "first-seen" => Ok(Self::FirstSeen),
@@ -156,7 +153,7 @@ impl std::str::FromStr for LabelOrder {
 impl LabelOrder {
     /// The classes of `seen` (the training labels in file order, repeats
     /// included) in this order; a given list must name each of them once.
-    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, ValueError> {
         let mut labels: Vec<String> = Vec::new();
         for l in seen {
             if !labels.iter().any(|k| k == l) {
@@ -167,17 +164,14 @@ impl LabelOrder {
             Self::FirstSeen => {}
             Self::Sorted => labels.sort(),
             Self::Given(given) => {
-                let missing: Vec<&str> = labels.iter().filter(|l| !given.contains(l)).map(String::as_str).collect();
-                let extra: Vec<&str> = given.iter().filter(|l| !labels.contains(l)).map(String::as_str).collect();
+                let missing: Vec<String> = labels.iter().filter(|l| !given.contains(l)).cloned().collect();
+                let extra: Vec<String> = given.iter().filter(|l| !labels.contains(l)).cloned().collect();
                 let twice = given.iter().enumerate().find(|(i, l)| given[..*i].contains(l));
                 if !missing.is_empty() || !extra.is_empty() {
-                    return Err(format!(
-                        "--labels must name every label of the training data once: missing {:?}, not in the data {:?}",
-                        missing, extra
-                    ));
+                    return Err(ValueError::LabelOrder { missing, extra });
                 }
                 if let Some((_, l)) = twice {
-                    return Err(format!("--labels names {l:?} twice"));
+                    return Err(ValueError::LabelTwice(l.clone()));
                 }
                 labels = given.clone();
             }
@@ -203,10 +197,10 @@ impl From<ClassWeight> for ClassWeightSpec {
 }
 
 impl std::str::FromStr for ClassWeightSpec {
-    type Err = String;
+    type Err = ValueError;
 
     /// Parses `balanced`, `uniform` (or `none`), or `LABEL=W,LABEL=W`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
             "balanced" => Ok(ClassWeight::Balanced.into()),
             "uniform" | "none" => Ok(ClassWeight::Uniform.into()),
@@ -214,23 +208,52 @@ impl std::str::FromStr for ClassWeightSpec {
                 .into_iter()
                 .map(|(label, weight)| match weight.parse() {
                     Ok(w) => Ok((label, w)),
-                    Err(_) => Err(format!("--class-weight {label}={weight}: not a number")),
+                    Err(_) => Err(ValueError::ClassWeight { label, weight }),
                 })
-                .collect::<Result<_, String>>()
+                .collect::<Result<_, _>>()
                 .map(Self::ByName),
         }
     }
 }
 
 /// Parses `FROM=TO,FROM=TO` pairs (spaces around each name trimmed).
-pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, String> {
+pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, ValueError> {
     s.split(',')
         .map(|pair| {
             pair.split_once('=')
                 .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-                .ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))
+                .ok_or_else(|| ValueError::Pair(pair.to_string()))
         })
         .collect()
+}
+
+/// An option value that does not parse, or a label order that does not fit the data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValueError {
+    /// A `FROM=TO` or `LABEL=W` item without `=`.
+    #[error("expected FROM=TO, got {0:?}")]
+    Pair(String),
+    /// A class weight that is not a number.
+    #[error("--class-weight {label}={weight}: not a number")]
+    ClassWeight {
+        /// The label weighted.
+        label: String,
+        /// The weight as given.
+        weight: String,
+    },
+    /// A given label order that leaves out labels of the data or names others.
+    #[error(
+        "--labels must name every label of the training data once: missing {missing:?}, not in the data {extra:?}"
+    )]
+    LabelOrder {
+        /// The data's labels the order leaves out.
+        missing: Vec<String>,
+        /// The order's labels the data does not have.
+        extra: Vec<String>,
+    },
+    /// A given label order that names a label twice.
+    #[error("--labels names {0:?} twice")]
+    LabelTwice(String),
 }
 
 impl ClassWeightSpec {
@@ -284,6 +307,9 @@ pub enum TrainError {
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
+    /// An option value that does not parse or does not fit the data.
+    #[error(transparent)]
+    Value(#[from] ValueError),
     /// The HTML report could not be written (after the model, if one was).
     #[error("{}", match model {
         Some(model) => format!("the model was written to {}, but the report could not be", model.display()),
@@ -310,9 +336,22 @@ mod tests {
         assert_eq!(order("first-seen").unwrap(), ["pos", "neg", "neu"]);
         assert_eq!(order("neu, pos,neg").unwrap(), ["neu", "pos", "neg"]);
         assert_eq!(
-            order("neg,pos,meh").unwrap_err(),
+            order("neg,pos,meh").unwrap_err().to_string(),
             "--labels must name every label of the training data once: missing [\"neu\"], not in the data [\"meh\"]"
         );
-        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), "--labels names \"pos\" twice");
+        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), ValueError::LabelTwice("pos".into()));
+    }
+
+    #[test]
+    fn class_weights_and_label_maps_parse() {
+        assert_eq!("balanced".parse(), Ok(ClassWeightSpec::Fixed(ClassWeight::Balanced)));
+        assert_eq!("a=2, b=0.5".parse(), Ok(ClassWeightSpec::ByName(vec![("a".into(), 2.0), ("b".into(), 0.5)])));
+        let err = "a=x".parse::<ClassWeightSpec>().unwrap_err();
+        assert_eq!(err.to_string(), "--class-weight a=x: not a number");
+        assert_eq!(
+            parse_label_map("2.0=neg, 4.0 = pos").unwrap(),
+            [("2.0".into(), "neg".into()), ("4.0".into(), "pos".into())]
+        );
+        assert_eq!(parse_label_map("2.0=neg,pos"), Err(ValueError::Pair("pos".into())));
     }
 }
