@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use stance::batch::{default_thread_count, ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
+use stance::batch::{
+    default_thread_count, ArticleOptions, ModelOptions, ParseFormat, ParseOptions, TagOptions, DEFAULT_BATCH_SIZE,
+};
 use stance::benchmark::BenchOptions;
 use stance::data::{Columns, Encoding, Format, RecordReader};
 use stance::news::{Salience, DEFAULT_MIN_EVIDENCE};
@@ -302,6 +304,19 @@ impl TagArgs {
         o.columns.encoding = self.encoding;
         o.threads = threads;
         Some(Ok((model, o)))
+    }
+}
+
+impl ParseArgs {
+    /// The library's options for this run, with `threads` worker threads.
+    pub(crate) fn options(&self, threads: usize) -> ParseOptions {
+        ParseOptions {
+            format: self.input_format,
+            threads,
+            score: self.score,
+            columns: Columns { text: self.text_col.clone(), id: self.id_col.clone(), ..Columns::default() },
+            ..ParseOptions::default()
+        }
     }
 }
 

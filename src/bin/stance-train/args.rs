@@ -12,7 +12,9 @@ use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
-use stance::train::{default_c_grid, parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED};
+use stance::train::{
+    default_c_grid, parse_label_map, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED, REPORT_FEATURES,
+};
 
 pub(crate) const EXAMPLES: &str = "\
 Examples:
@@ -279,6 +281,9 @@ impl Args {
         o.epochs = self.epochs;
         o.seed = self.seed;
         o.threads = threads;
+        if self.report.is_some() {
+            o.report_features = REPORT_FEATURES;
+        }
         Ok(o)
     }
 }
