@@ -80,6 +80,11 @@ pub fn parse_char_ngrams(s: &str) -> Result<Option<(usize, usize)>, FeatureError
     Ok(Some((a.parse().map_err(bad)?, b.parse().map_err(bad)?)))
 }
 
+/// Character n-gram orders as [`parse_char_ngrams`] parses them: `MIN-MAX`, or `none`.
+pub fn char_ngrams_name(orders: Option<(usize, usize)>) -> String {
+    orders.map_or_else(|| "none".to_string(), |(lo, hi)| format!("{lo}-{hi}"))
+}
+
 /// An invalid feature setting.
 #[derive(Debug, Error)]
 pub enum FeatureError {
@@ -188,6 +193,9 @@ mod tests {
         assert_eq!(parse_char_ngrams("none").unwrap(), None);
         assert_eq!(parse_char_ngrams("2-5").unwrap(), Some((2, 5)));
         assert_eq!(parse_char_ngrams("3").unwrap(), Some((3, 3)));
+        for orders in [None, Some((2, 5)), Some((3, 3))] {
+            assert_eq!(parse_char_ngrams(&char_ngrams_name(orders)).unwrap(), orders);
+        }
         let err = parse_char_ngrams("2-x").unwrap_err();
         assert!(matches!(&err, FeatureError::CharNgramsSyntax(s) if s == "2-x"));
         assert_eq!(err.to_string(), "expected MIN-MAX, got \"2-x\"");

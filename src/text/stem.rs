@@ -77,8 +77,33 @@ impl StemLanguage {
     ];
 
     /// The lowercase name, as accepted by [`StemLanguage::parse`].
-    pub fn name(self) -> String {
-        format!("{self:?}").to_lowercase()
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Arabic => "arabic",
+            Self::Danish => "danish",
+            Self::Dutch => "dutch",
+            Self::English => "english",
+            Self::Finnish => "finnish",
+            Self::French => "french",
+            Self::German => "german",
+            Self::Greek => "greek",
+            Self::Hungarian => "hungarian",
+            Self::Italian => "italian",
+            Self::Norwegian => "norwegian",
+            Self::Portuguese => "portuguese",
+            Self::Romanian => "romanian",
+            Self::Russian => "russian",
+            Self::Spanish => "spanish",
+            Self::Swedish => "swedish",
+            Self::Tamil => "tamil",
+            Self::Turkish => "turkish",
+        }
+    }
+
+    /// The name of a stemming setting: the language's, or `none`, as
+    /// [`StemLanguage::parse_or_none`] parses it.
+    pub fn name_or_none(stem: Option<Self>) -> &'static str {
+        stem.map_or("none", Self::name)
     }
 
     /// Parses a lowercase language name.
@@ -262,8 +287,11 @@ mod tests {
     #[test]
     fn language_names_round_trip() {
         for l in StemLanguage::ALL {
-            assert_eq!(StemLanguage::parse(&l.name()), Some(l));
+            assert_eq!(StemLanguage::parse(l.name()), Some(l));
+            assert_eq!(l.name(), format!("{l:?}").to_lowercase());
+            assert_eq!(StemLanguage::parse_or_none(StemLanguage::name_or_none(Some(l))), Ok(Some(l)));
         }
+        assert_eq!(StemLanguage::parse_or_none(StemLanguage::name_or_none(None)), Ok(None));
         assert_eq!(StemLanguage::parse("klingon"), None);
     }
 }

@@ -77,7 +77,7 @@ impl TrainOptions {
             format: None,
             columns: Columns { text: text_col.into(), label: Some(label_col.into()), ..Columns::default() },
             label_map: Vec::new(),
-            label_order: LabelOrder::Sorted,
+            label_order: LabelOrder::default(),
             kind: ModelKind::LogReg,
             text: TextConfig::default(),
             features: FeatureConfig::default(),
@@ -127,9 +127,10 @@ impl TrainOptions {
 /// The order of the classes (their indices in the model, the rows of the
 /// reports). Sorted by default, so the same labels give the same model
 /// whatever order the data has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum LabelOrder {
     /// Sorted by name (byte order).
+    #[default]
     Sorted,
     /// In the order of first appearance in the training files.
     FirstSeen,
@@ -146,6 +147,17 @@ impl std::str::FromStr for LabelOrder {
             "sorted" => Ok(Self::Sorted),
             "first-seen" => Ok(Self::FirstSeen),
             _ => Ok(Self::Given(s.split(',').map(|l| l.trim().to_string()).collect())),
+        }
+    }
+}
+
+impl std::fmt::Display for LabelOrder {
+    /// The form [`FromStr`](std::str::FromStr) parses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sorted => f.write_str("sorted"),
+            Self::FirstSeen => f.write_str("first-seen"),
+            Self::Given(labels) => f.write_str(&labels.join(",")),
         }
     }
 }
@@ -335,6 +347,10 @@ mod tests {
         assert_eq!(order("sorted").unwrap(), ["neg", "neu", "pos"]);
         assert_eq!(order("first-seen").unwrap(), ["pos", "neg", "neu"]);
         assert_eq!(order("neu, pos,neg").unwrap(), ["neu", "pos", "neg"]);
+        for o in ["sorted", "first-seen", "neu,pos,neg"] {
+            assert_eq!(o.parse::<LabelOrder>().unwrap().to_string(), o);
+        }
+        assert_eq!(LabelOrder::default(), LabelOrder::Sorted);
         assert_eq!(
             order("neg,pos,meh").unwrap_err().to_string(),
             "--labels must name every label of the training data once: missing [\"neu\"], not in the data [\"meh\"]"

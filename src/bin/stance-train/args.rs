@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Parser;
 use stance::batch::default_thread_count;
-use stance::data::{Encoding, Format};
+use stance::data::{Encoding, Format, DEFAULT_LABEL_COLUMN, DEFAULT_TEXT_COLUMN};
 use stance::eval::Metric;
-use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
+use stance::features::{char_ngrams_name, parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
@@ -113,10 +113,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
     /// Column (or JSONL key) holding the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = DEFAULT_TEXT_COLUMN)]
     pub(crate) text_col: String,
     /// Column (or JSONL key) holding the label.
-    #[arg(long, default_value = "label")]
+    #[arg(long, default_value = DEFAULT_LABEL_COLUMN)]
     pub(crate) label_col: String,
     /// Column naming the stance target (topic or entity).
     #[arg(long)]
@@ -135,7 +135,7 @@ pub(crate) struct Args {
     pub(crate) encoding: Encoding,
     /// Class order in the model and reports: sorted, first-seen (as in the training data), or a list
     /// naming every label once, e.g. very_negative,negative,neutral,positive,very_positive.
-    #[arg(long, default_value = "sorted", value_name = "ORDER")]
+    #[arg(long, default_value_t = LabelOrder::default(), value_name = "ORDER")]
     pub(crate) labels: LabelOrder,
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
@@ -171,7 +171,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = FeatureConfig::default().word_ngrams)]
     pub(crate) word_ngrams: usize,
     /// Character n-gram orders MIN-MAX within words (e.g. 2-5), or "none".
-    #[arg(long, default_value = "none", value_parser = parse_char_ngrams)]
+    #[arg(long, default_value = static_str(char_ngrams_name(FeatureConfig::default().char_ngrams)), value_parser = parse_char_ngrams)]
     pub(crate) char_ngrams: CharNgrams,
     /// Feature space of 2^BITS hashed dimensions.
     #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
@@ -195,7 +195,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = FeatureConfig::default().context_window)]
     pub(crate) context_window: usize,
     /// Snowball stemming language, or "none".
-    #[arg(long, default_value = "english", value_parser = StemLanguage::parse_or_none)]
+    #[arg(long, default_value = StemLanguage::name_or_none(TextConfig::default().stem), value_parser = StemLanguage::parse_or_none)]
     pub(crate) stem: Stem,
     /// Do not mark negation scope.
     #[arg(long)]
@@ -248,11 +248,11 @@ impl Args {
         o.label_order = self.labels.clone();
         o.kind = self.model;
         o.text = TextConfig {
-            unicode: true,
             lowercase: !self.no_lowercase,
             social: !self.no_social,
             negation: !self.no_negation,
             stem: self.stem,
+            ..TextConfig::default()
         };
         o.features = FeatureConfig {
             word_ngrams: self.word_ngrams,
@@ -286,6 +286,11 @@ impl Args {
         }
         Ok(o)
     }
+}
+
+/// A default's text for clap, which keeps it for the program's life (built once).
+fn static_str(s: String) -> &'static str {
+    s.leak()
 }
 
 /// `--c`'s help, naming the library's default grids.
