@@ -178,8 +178,11 @@ impl TrainOutcome {
         let size = model.map(|model| save(&self.classifier, model)).transpose()?;
         if let Some(path) = metrics_json {
             let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
-            write_atomic(path, json.as_bytes())
-                .map_err(|source| TrainError::Metrics { model: model.map(Path::to_path_buf), source })?;
+            write_atomic(path, json.as_bytes()).map_err(|source| TrainError::Unwritten {
+                what: "metrics",
+                model: model.map(Path::to_path_buf),
+                source,
+            })?;
         }
         Ok(size)
     }

@@ -304,15 +304,17 @@ pub enum TrainError {
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
-    /// The metrics report could not be written (after the model, if one was).
+    /// The metrics JSON or the HTML report could not be written (after the model, if one was).
     #[error("{}", match model {
-        Some(model) => format!("the model was written to {}, but the metrics could not be", model.display()),
-        None => "the metrics could not be written".to_string(),
+        Some(model) => format!("the model was written to {}, but the {what} could not be", model.display()),
+        None => format!("the {what} could not be written"),
     })]
-    Metrics {
+    Unwritten {
+        /// What was not written: `metrics` or `report`.
+        what: &'static str,
         /// The model file written, if any.
         model: Option<PathBuf>,
-        /// Why the metrics could not be written.
+        /// Why it could not be written.
         #[source]
         source: ModelError,
     },
@@ -322,18 +324,6 @@ pub enum TrainError {
     /// An option value that does not parse or does not fit the data.
     #[error(transparent)]
     Value(#[from] ValueError),
-    /// The HTML report could not be written (after the model, if one was).
-    #[error("{}", match model {
-        Some(model) => format!("the model was written to {}, but the report could not be", model.display()),
-        None => "the report could not be written".to_string(),
-    })]
-    Report {
-        /// The model file written, if any.
-        model: Option<PathBuf>,
-        /// Why the report could not be written.
-        #[source]
-        source: ModelError,
-    },
 }
 
 #[cfg(test)]
