@@ -13,6 +13,9 @@ use crate::model::PredictScratch;
 use crate::news::ArticleScratch;
 use crate::text::{split_sentences, TextConfig, TextPipeline};
 
+/// Warm-up time of a benchmark unless told otherwise.
+pub const DEFAULT_WARMUP: Duration = Duration::from_secs(1);
+
 /// What `stance-tag bench` measures.
 #[derive(Debug, Clone)]
 pub struct BenchOptions {

@@ -2,9 +2,6 @@
 //! 64-bit finaliser. Both are fixed by specification, so a model file's feature
 //! indices mean the same on every platform and release.
 
-/// The hash's name as stored in model files.
-pub const HASH_NAME: &str = "fnv1a64+fmix64";
-
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 

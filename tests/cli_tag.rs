@@ -453,7 +453,7 @@ fn resume_from_a_torn_partial_file_csv_and_jsonl() {
     }
 }
 
-/// Regression test for a fixed bug (src/output/mod.rs `is_line_oriented`, src/batch/resume.rs): CSV
+/// Regression test for a fixed bug (the resume of line-oriented formats, src/batch/resume.rs): CSV
 /// output is resumed by counting lines, but with --with-text a text holding a
 /// newline makes one record span two lines, so resuming skips records.
 #[test]

@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use stance::batch::{default_thread_count, thread_count, ArticleOptions, ArticleProcessor, ModelOptions};
-use stance::data::{Encoding, Format};
+use stance::data::{Encoding, Format, DEFAULT_LABEL_COLUMN, DEFAULT_TEXT_COLUMN};
 use stance::eval::Metric;
 use stance::features::{parse_char_ngrams, Doc, FeatureConfig, Lexicon, TargetMode, TargetRef};
 use stance::model::file::{from_bytes, to_bytes};
@@ -297,12 +297,13 @@ fn choice<T: ValueEnum>(what: &str, value: &str) -> PyResult<T> {
 /// the metrics file), and returns the metrics report as JSON text.
 #[pyfunction]
 #[pyo3(signature = (
-    train, output, *, dev = None, test = None, format = None, text_col = "text".to_string(),
-    label_col = "label".to_string(), target_col = None, holder_col = None, spans_col = None, label_map = None,
-    metrics_json = None, model = "logreg".to_string(), c = None, class_weight = None, cv = None,
+    train, output, *, dev = None, test = None, format = None, text_col = DEFAULT_TEXT_COLUMN.to_string(),
+    label_col = DEFAULT_LABEL_COLUMN.to_string(), target_col = None, holder_col = None, spans_col = None,
+    label_map = None, metrics_json = None, model = "logreg".to_string(), c = None, class_weight = None, cv = None,
     select_metric = None, favg_labels = None, word_ngrams = None, char_ngrams = None, hash_bits = None,
     sublinear_tf = true, idf = true, nb = false, lexicon = None, target_mode = None, context_window = None,
-    stem = "english".to_string(), negation = true, social = true, lowercase = true, search_features = true,
+    stem = StemLanguage::name_or_none(TextConfig::default().stem).to_string(), negation = true, social = true,
+    lowercase = true, search_features = true,
     epochs = None, seed = stance::train::DEFAULT_SEED, threads = None, c_grid = None, labels = None,
     no_header = false, encoding = None, report = None, group_col = None, refit = false, time_budget = None
 ))]
@@ -378,7 +379,7 @@ fn train(
         .map(str::parse::<LabelOrder>)
         .transpose()
         .map_err(|e| option_error("labels", e))?
-        .unwrap_or(LabelOrder::Sorted);
+        .unwrap_or_default();
     o.c_grid = c_grid;
     if report.is_some() {
         o.report_features = REPORT_FEATURES;
@@ -400,8 +401,10 @@ fn train(
     let defaults = FeatureConfig::default();
     o.features = FeatureConfig {
         word_ngrams: word_ngrams.unwrap_or(defaults.word_ngrams),
-        char_ngrams: parse_char_ngrams(char_ngrams.as_deref().unwrap_or("none"))
-            .map_err(|e| option_error("char_ngrams", e))?,
+        char_ngrams: match char_ngrams.as_deref() {
+            Some(orders) => parse_char_ngrams(orders).map_err(|e| option_error("char_ngrams", e))?,
+            None => defaults.char_ngrams,
+        },
         hash_bits: hash_bits.unwrap_or(defaults.hash_bits),
         sublinear_tf,
         idf,

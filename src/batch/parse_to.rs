@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::destination::{Destination, OutputSpec};
 use super::error::BatchError;
+use super::expand_inputs;
 use super::parse::{parse_stream, ParseOptions, ParseSummary};
 use crate::outputs::{check_writable, write_atomic};
-use crate::syntax::SyntaxModel;
+use crate::syntax::{shipped_model_path, SyntaxModel};
 
 /// Where a parsing run writes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,26 +20,29 @@ pub struct ParseOutputs<'a> {
     pub metrics_json: Option<&'a Path>,
 }
 
-/// Parses `inputs` with `model` (read from `model_path`) into `outputs`,
-/// reporting skipped inputs and sentences to `on_error`. The outputs are
-/// checked before any work: writable, and none of them an input.
+/// Parses `inputs` (files, directories expanded, `-` or none for stdin) with
+/// the syntax model at `model_path` (the shipped one when `None`) into
+/// `outputs`, reporting skipped inputs and sentences to `on_error`. The outputs
+/// are checked before any work: writable, and none of them an input.
 pub fn parse_to(
-    model: &SyntaxModel,
-    model_path: &Path,
+    model_path: Option<&Path>,
     inputs: &[PathBuf],
     options: &ParseOptions,
     outputs: ParseOutputs<'_>,
     on_error: &mut dyn FnMut(&str),
 ) -> Result<ParseSummary, BatchError> {
+    let model_path = model_path.map_or_else(shipped_model_path, Path::to_path_buf);
+    let model = SyntaxModel::load(&model_path)?;
+    let inputs = expand_inputs(inputs).map_err(|e| BatchError::io("listing inputs", e))?;
     if let Some(p) = outputs.metrics_json {
         check_writable(p).map_err(|e| BatchError::io(format!("cannot write --metrics-json {}", p.display()), e))?;
     }
     let mut all: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    all.push(model_path);
+    all.push(&model_path);
     let others: Vec<&Path> = outputs.metrics_json.into_iter().collect();
     let spec = OutputSpec { path: outputs.conllu, resume: false, inputs: &all, others: &others };
     let (dest, mut writer) = Destination::open(&spec, || Ok(Vec::new()))?;
-    let summary = parse_stream(model, inputs, options, &mut writer, on_error)?;
+    let summary = parse_stream(&model, &inputs, options, &mut writer, on_error)?;
     writer.flush().map_err(|e| dest.writing(e))?;
     drop(writer);
     dest.commit()?;

@@ -51,6 +51,11 @@ impl Example {
     }
 }
 
+/// The column (or JSONL key) with the text unless told otherwise.
+pub const DEFAULT_TEXT_COLUMN: &str = "text";
+/// The column (or JSONL key) with the label unless told otherwise.
+pub const DEFAULT_LABEL_COLUMN: &str = "label";
+
 /// Which columns (CSV/TSV header names, or JSONL keys) hold what.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {

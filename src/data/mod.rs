@@ -10,5 +10,5 @@ mod source;
 
 pub use encoding::Encoding;
 pub use error::{DataError, DataErrorKind};
-pub use example::{Columns, Example, Target};
+pub use example::{Columns, Example, Target, DEFAULT_LABEL_COLUMN, DEFAULT_TEXT_COLUMN};
 pub use source::{read_all, sniff_encoding, Format, RecordReader};

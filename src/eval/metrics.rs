@@ -93,6 +93,9 @@ pub enum MetricsError {
         /// The data's labels, comma-separated.
         labels: String,
     },
+    /// A metric name that is not one of [`Metric::ALL`].
+    #[error("unknown selection metric {0:?}: use {names}", names = Metric::ALL.map(Metric::name).join(", "))]
+    UnknownMetric(String),
 }
 
 /// A metric that model selection can maximise.
@@ -133,13 +136,10 @@ impl std::fmt::Display for Metric {
 }
 
 impl std::str::FromStr for Metric {
-    type Err = String;
+    type Err = MetricsError;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Self::ALL.iter().map(|m| m.name()).collect();
-            format!("unknown selection metric {s:?}: use {}", names.join(", "))
-        })
+    fn from_str(s: &str) -> Result<Self, MetricsError> {
+        Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| MetricsError::UnknownMetric(s.to_string()))
     }
 }
 
@@ -276,7 +276,9 @@ mod tests {
         assert!((m.weighted_f1 - wf1).abs() < 1e-12);
         assert_eq!(m.confusion.matrix[0], [2, 1, 1]);
         assert_eq!(m.get(Metric::Favg), m.favg);
-        assert_eq!("macro_recall".parse::<Metric>().map(|m| m.to_string()).as_deref(), Ok("macro_recall"));
+        assert_eq!("macro_recall".parse::<Metric>().map(|m| m.to_string()).ok().as_deref(), Some("macro_recall"));
+        let err = "f1".parse::<Metric>().unwrap_err().to_string();
+        assert_eq!(err, "unknown selection metric \"f1\": use accuracy, macro_f1, macro_recall, weighted_f1, favg");
     }
 
     #[test]

@@ -71,13 +71,18 @@ impl Default for FeatureConfig {
 }
 
 /// Parses character n-gram orders `MIN-MAX` (or one order `N`), or `none`.
-pub fn parse_char_ngrams(s: &str) -> Result<Option<(usize, usize)>, String> {
+pub fn parse_char_ngrams(s: &str) -> Result<Option<(usize, usize)>, FeatureError> {
     if s == "none" {
         return Ok(None);
     }
     let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let bad = |_| format!("expected MIN-MAX, got {s:?}");
+    let bad = |_| FeatureError::CharNgramsSyntax(s.to_string());
     Ok(Some((a.parse().map_err(bad)?, b.parse().map_err(bad)?)))
+}
+
+/// Character n-gram orders as [`parse_char_ngrams`] parses them: `MIN-MAX`, or `none`.
+pub fn char_ngrams_name(orders: Option<(usize, usize)>) -> String {
+    orders.map_or_else(|| "none".to_string(), |(lo, hi)| format!("{lo}-{hi}"))
 }
 
 /// An invalid feature setting.
@@ -92,6 +97,9 @@ pub enum FeatureError {
     /// Character n-gram range empty or out of bounds.
     #[error("character n-gram range must satisfy 1 <= min <= max <= 8, got {0}..={1}")]
     CharNgrams(usize, usize),
+    /// Character n-gram orders that are not `MIN-MAX`, `N` or `none`.
+    #[error("expected MIN-MAX, got {0:?}")]
+    CharNgramsSyntax(String),
     /// Neither words nor characters.
     #[error("no features: enable word or character n-grams")]
     Empty,
@@ -179,6 +187,19 @@ impl FeatureConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_ngram_orders_parse() {
+        assert_eq!(parse_char_ngrams("none").unwrap(), None);
+        assert_eq!(parse_char_ngrams("2-5").unwrap(), Some((2, 5)));
+        assert_eq!(parse_char_ngrams("3").unwrap(), Some((3, 3)));
+        for orders in [None, Some((2, 5)), Some((3, 3))] {
+            assert_eq!(parse_char_ngrams(&char_ngrams_name(orders)).unwrap(), orders);
+        }
+        let err = parse_char_ngrams("2-x").unwrap_err();
+        assert!(matches!(&err, FeatureError::CharNgramsSyntax(s) if s == "2-x"));
+        assert_eq!(err.to_string(), "expected MIN-MAX, got \"2-x\"");
+    }
 
     #[test]
     fn rejects_bad_settings() {

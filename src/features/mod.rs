@@ -13,9 +13,9 @@ mod target;
 mod weighting;
 mod words;
 
-pub use crate::hash::{fnv1a64, fnv1a64_step, mix64, HASH_NAME};
+pub use crate::hash::{fnv1a64, fnv1a64_step, mix64};
 pub(crate) use crate::prefetch::{prefetch_l1, prefetch_l2};
-pub use config::{parse_char_ngrams, FeatureConfig, FeatureError, TargetMode, ValidFeatureConfig};
+pub use config::{char_ngrams_name, parse_char_ngrams, FeatureConfig, FeatureError, TargetMode, ValidFeatureConfig};
 pub use extract::Scratch;
 pub use featurizer::{Featurizer, FeaturizerState};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError, LexiconHit, LexiconMatcher};

@@ -13,7 +13,7 @@ use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use super::classifier::{Classifier, ModelInfo};
-use super::error::ModelError;
+use super::error::{ModelError, ShapeError};
 use super::linear::LinearModel;
 use super::params::ModelKind;
 use crate::container::{self, ContainerError};
@@ -50,24 +50,20 @@ fn io_err(path: &Path, source: std::io::Error) -> ModelError {
 
 /// Checks that `model`'s weights and bias match its labels and features, as
 /// [`from_bytes`] will require.
-pub fn check(model: &Classifier) -> Result<(), String> {
+pub fn check(model: &Classifier) -> Result<(), ShapeError> {
     let k = model.labels().len();
     let w = &model.model().weights;
     if k < 2 {
-        return Err(format!("the classifier has {k} labels; at least 2 are needed"));
+        return Err(ShapeError::TooFewLabels(k));
     }
     if w.ncols() != k || model.model().bias.len() != k {
-        return Err(format!(
-            "the classifier has {k} labels but {} weight columns and {} biases",
-            w.ncols(),
-            model.model().bias.len()
-        ));
+        return Err(ShapeError::Columns { labels: k, columns: w.ncols(), biases: model.model().bias.len() });
     }
     if let Some(&j) = model.featurizer().state().known.iter().find(|&&j| j as usize >= w.nrows()) {
-        return Err(format!("known feature {j} is past the {} weight rows", w.nrows()));
+        return Err(ShapeError::Feature { feature: j, rows: w.nrows() });
     }
     if w.iter().chain(model.model().bias.iter()).any(|v| !v.is_finite()) {
-        return Err("the classifier's weights are not finite".into());
+        return Err(ShapeError::NotFinite);
     }
     Ok(())
 }
@@ -155,7 +151,7 @@ pub fn load(path: &Path) -> Result<Classifier, ModelError> {
 
 /// Writes `model` to `path` atomically; returns the file size in bytes.
 pub fn save(model: &Classifier, path: &Path) -> Result<u64, ModelError> {
-    check(model).map_err(|reason| format_err(path, reason))?;
+    check(model).map_err(|cause| ModelError::Shape { path: path.display().to_string(), cause })?;
     let bytes = to_bytes(model);
     write_atomic(path, &bytes)?;
     Ok(bytes.len() as u64)

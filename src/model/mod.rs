@@ -13,7 +13,7 @@ mod svm;
 mod table;
 
 pub use classifier::{Classifier, ModelInfo, PredictScratch, Prediction};
-pub use error::ModelError;
+pub use error::{ModelError, ShapeError};
 pub use file::{load, save, FORMAT_VERSION, MAGIC};
 pub use linear::{argmax, softmax, LinearModel};
-pub use params::{ClassWeight, LinearParams, LinearValidParams, ModelKind};
+pub use params::{ClassWeight, LinearParams, LinearValidParams, ModelKind, DEFAULT_SEED};

@@ -100,6 +100,9 @@ fn one() -> usize {
     1
 }
 
+/// The random seed of a fit (and of a training run) unless told otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
 /// Unchecked hyper-parameters with a builder; [`ParamGuard::check`] validates them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearParams(LinearValidParams);
@@ -127,7 +130,7 @@ impl LinearParams {
                 ModelKind::LogReg => 1e-4,
                 ModelKind::Svm => 0.1,
             },
-            seed: 42,
+            seed: DEFAULT_SEED,
             threads: 1,
         })
     }

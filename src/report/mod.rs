@@ -5,7 +5,8 @@
 //! page only as text (`textContent`), never as markup.
 //!
 //! - [`corpus`]: the aggregation of `stance-tag`'s article rows into actor ×
-//!   event cells ([`CorpusBuilder`]) and the interactive corpus page.
+//!   event cells ([`CorpusBuilder`]); `corpus_page.rs` draws the interactive
+//!   corpus page from it ([`CorpusReport::to_html`]).
 //! - [`training`]: the training report of `stance-train --report`.
 //!
 //! Charts are SVG written here rather than by a plotting crate: the pages need
@@ -13,6 +14,7 @@
 //! shapes are few (rectangles, lines and text).
 
 pub mod corpus;
+mod corpus_page;
 mod page;
 mod svg;
 pub mod training;

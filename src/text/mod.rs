@@ -17,6 +17,6 @@ pub use pipeline::{TextConfig, TextPipeline};
 #[cfg(test)]
 pub(crate) use sentences::tests::wrap;
 pub use sentences::{is_abbreviation, split_sentences, SentenceSpan};
-pub use stem::{StemCache, StemLanguage, Stemmer, WordHasher};
+pub use stem::{StemCache, StemLanguage, Stemmer, UnknownLanguage, WordHasher};
 pub use token::{Token, TokenKind};
 pub use tokenize::Tokenizer;

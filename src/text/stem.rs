@@ -48,6 +48,11 @@ pub enum StemLanguage {
     Turkish,
 }
 
+/// A stemming language name that is neither `none` nor one of [`StemLanguage::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: use none or one of {names}", names = StemLanguage::ALL.map(StemLanguage::name).join(", "))]
+pub struct UnknownLanguage(pub String);
+
 impl StemLanguage {
     /// Every language, for parsing and help text.
     pub const ALL: [StemLanguage; 18] = [
@@ -72,8 +77,33 @@ impl StemLanguage {
     ];
 
     /// The lowercase name, as accepted by [`StemLanguage::parse`].
-    pub fn name(self) -> String {
-        format!("{self:?}").to_lowercase()
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Arabic => "arabic",
+            Self::Danish => "danish",
+            Self::Dutch => "dutch",
+            Self::English => "english",
+            Self::Finnish => "finnish",
+            Self::French => "french",
+            Self::German => "german",
+            Self::Greek => "greek",
+            Self::Hungarian => "hungarian",
+            Self::Italian => "italian",
+            Self::Norwegian => "norwegian",
+            Self::Portuguese => "portuguese",
+            Self::Romanian => "romanian",
+            Self::Russian => "russian",
+            Self::Spanish => "spanish",
+            Self::Swedish => "swedish",
+            Self::Tamil => "tamil",
+            Self::Turkish => "turkish",
+        }
+    }
+
+    /// The name of a stemming setting: the language's, or `none`, as
+    /// [`StemLanguage::parse_or_none`] parses it.
+    pub fn name_or_none(stem: Option<Self>) -> &'static str {
+        stem.map_or("none", Self::name)
     }
 
     /// Parses a lowercase language name.
@@ -82,14 +112,11 @@ impl StemLanguage {
     }
 
     /// Parses a language name, or `none` for no stemming.
-    pub fn parse_or_none(name: &str) -> Result<Option<Self>, String> {
+    pub fn parse_or_none(name: &str) -> Result<Option<Self>, UnknownLanguage> {
         if name == "none" {
             return Ok(None);
         }
-        Self::parse(name).map(Some).ok_or_else(|| {
-            let names: Vec<String> = Self::ALL.iter().map(|l| l.name()).collect();
-            format!("unknown language {name:?}: use none or one of {}", names.join(", "))
-        })
+        Self::parse(name).map(Some).ok_or_else(|| UnknownLanguage(name.to_string()))
     }
 
     fn algorithm(self) -> Algorithm {
@@ -223,6 +250,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn language_names_parse() {
+        assert_eq!(StemLanguage::parse_or_none("none"), Ok(None));
+        assert_eq!(StemLanguage::parse_or_none("German"), Ok(Some(StemLanguage::German)));
+        let err = StemLanguage::parse_or_none("klingon").unwrap_err();
+        assert_eq!(err, UnknownLanguage("klingon".into()));
+        assert!(
+            err.to_string().starts_with("unknown language \"klingon\": use none or one of arabic, danish"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn english_and_german_stems() {
         let en = Stemmer::new(StemLanguage::English);
         assert_eq!(en.stem("questioned").as_deref(), Some("question"));
@@ -248,8 +287,11 @@ mod tests {
     #[test]
     fn language_names_round_trip() {
         for l in StemLanguage::ALL {
-            assert_eq!(StemLanguage::parse(&l.name()), Some(l));
+            assert_eq!(StemLanguage::parse(l.name()), Some(l));
+            assert_eq!(l.name(), format!("{l:?}").to_lowercase());
+            assert_eq!(StemLanguage::parse_or_none(StemLanguage::name_or_none(Some(l))), Ok(Some(l)));
         }
+        assert_eq!(StemLanguage::parse_or_none(StemLanguage::name_or_none(None)), Ok(None));
         assert_eq!(StemLanguage::parse("klingon"), None);
     }
 }

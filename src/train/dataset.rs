@@ -194,7 +194,7 @@ impl Splits {
             hashes.push(hash);
         }
         let seen = parts.iter().flatten().filter_map(|e| e.label.as_deref());
-        let labels = opts.label_order.order(seen).map_err(TrainError::Options)?;
+        let labels = opts.label_order.order(seen)?;
         if labels.len() < 2 {
             let only = labels.first().cloned().unwrap_or_default();
             let kind =

@@ -90,7 +90,11 @@ impl Evaluation {
     /// Writes [`Evaluation::report_json`] to `path`, atomically.
     pub fn save_metrics(&self, path: &Path) -> Result<(), TrainError> {
         let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
-        write_atomic(path, json.as_bytes()).map_err(|source| TrainError::Metrics { model: None, source })
+        write_atomic(path, json.as_bytes()).map_err(|source| TrainError::Unwritten {
+            what: "metrics",
+            model: None,
+            source,
+        })
     }
 }
 

@@ -7,10 +7,11 @@ mod options;
 mod report;
 mod select;
 
+pub use crate::model::DEFAULT_SEED;
 pub use dataset::{LabeledSet, Splits};
 pub use evaluate::{evaluate, Evaluation};
 pub use options::{
-    parse_label_map, parse_time_budget, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, DEFAULT_SEED,
+    parse_label_map, parse_time_budget, ClassWeightSpec, LabelOrder, TrainError, TrainOptions, ValueError,
 };
 pub use report::{top_features, REPORT_FEATURES};
 pub use select::{default_c_grid, Candidate, Fitted, Grid, Selection};
@@ -182,8 +183,11 @@ impl TrainOutcome {
         let size = model.map(|model| save(&self.classifier, model)).transpose()?;
         if let Some(path) = metrics_json {
             let json = serde_json::to_string_pretty(&self.report_json()).expect("a JSON value serialises");
-            write_atomic(path, json.as_bytes())
-                .map_err(|source| TrainError::Metrics { model: model.map(Path::to_path_buf), source })?;
+            write_atomic(path, json.as_bytes()).map_err(|source| TrainError::Unwritten {
+                what: "metrics",
+                model: model.map(Path::to_path_buf),
+                source,
+            })?;
         }
         Ok(size)
     }

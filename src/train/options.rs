@@ -9,11 +9,8 @@ use thiserror::Error;
 use crate::data::{Columns, DataError, Format};
 use crate::eval::{Metric, MetricsError};
 use crate::features::{FeatureConfig, FeatureError};
-use crate::model::{ClassWeight, ModelError, ModelKind};
+use crate::model::{ClassWeight, ModelError, ModelKind, DEFAULT_SEED};
 use crate::text::TextConfig;
-
-/// The seed of a training run unless told otherwise.
-pub const DEFAULT_SEED: u64 = 42;
 
 /// What to train on and how.
 #[derive(Debug, Clone)]
@@ -86,7 +83,7 @@ impl TrainOptions {
             format: None,
             columns: Columns { text: text_col.into(), label: Some(label_col.into()), ..Columns::default() },
             label_map: Vec::new(),
-            label_order: LabelOrder::Sorted,
+            label_order: LabelOrder::default(),
             kind: ModelKind::LogReg,
             text: TextConfig::default(),
             features: FeatureConfig::default(),
@@ -143,9 +140,10 @@ impl TrainOptions {
 /// The order of the classes (their indices in the model, the rows of the
 /// reports). Sorted by default, so the same labels give the same model
 /// whatever order the data has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum LabelOrder {
     /// Sorted by name (byte order).
+    #[default]
     Sorted,
     /// In the order of first appearance in the training files.
     FirstSeen,
@@ -154,10 +152,10 @@ pub enum LabelOrder {
 }
 
 impl std::str::FromStr for LabelOrder {
-    type Err = String;
+    type Err = std::convert::Infallible;
 
     /// Parses `sorted`, `first-seen`, or a list `a,b,c`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "sorted" => Ok(Self::Sorted),
             "first-seen" => Ok(Self::FirstSeen),
@@ -166,10 +164,21 @@ impl std::str::FromStr for LabelOrder {
     }
 }
 
+impl std::fmt::Display for LabelOrder {
+    /// The form [`FromStr`](std::str::FromStr) parses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sorted => f.write_str("sorted"),
+            Self::FirstSeen => f.write_str("first-seen"),
+            Self::Given(labels) => f.write_str(&labels.join(",")),
+        }
+    }
+}
+
 impl LabelOrder {
     /// The classes of `seen` (the training labels in file order, repeats
     /// included) in this order; a given list must name each of them once.
-    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    pub fn order<'a>(&self, seen: impl Iterator<Item = &'a str>) -> Result<Vec<String>, ValueError> {
         let mut labels: Vec<String> = Vec::new();
         for l in seen {
             if !labels.iter().any(|k| k == l) {
@@ -180,17 +189,14 @@ impl LabelOrder {
             Self::FirstSeen => {}
             Self::Sorted => labels.sort(),
             Self::Given(given) => {
-                let missing: Vec<&str> = labels.iter().filter(|l| !given.contains(l)).map(String::as_str).collect();
-                let extra: Vec<&str> = given.iter().filter(|l| !labels.contains(l)).map(String::as_str).collect();
+                let missing: Vec<String> = labels.iter().filter(|l| !given.contains(l)).cloned().collect();
+                let extra: Vec<String> = given.iter().filter(|l| !labels.contains(l)).cloned().collect();
                 let twice = given.iter().enumerate().find(|(i, l)| given[..*i].contains(l));
                 if !missing.is_empty() || !extra.is_empty() {
-                    return Err(format!(
-                        "--labels must name every label of the training data once: missing {:?}, not in the data {:?}",
-                        missing, extra
-                    ));
+                    return Err(ValueError::LabelOrder { missing, extra });
                 }
                 if let Some((_, l)) = twice {
-                    return Err(format!("--labels names {l:?} twice"));
+                    return Err(ValueError::LabelTwice(l.clone()));
                 }
                 labels = given.clone();
             }
@@ -216,10 +222,10 @@ impl From<ClassWeight> for ClassWeightSpec {
 }
 
 impl std::str::FromStr for ClassWeightSpec {
-    type Err = String;
+    type Err = ValueError;
 
     /// Parses `balanced`, `uniform` (or `none`), or `LABEL=W,LABEL=W`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
             "balanced" => Ok(ClassWeight::Balanced.into()),
             "uniform" | "none" => Ok(ClassWeight::Uniform.into()),
@@ -227,30 +233,62 @@ impl std::str::FromStr for ClassWeightSpec {
                 .into_iter()
                 .map(|(label, weight)| match weight.parse() {
                     Ok(w) => Ok((label, w)),
-                    Err(_) => Err(format!("--class-weight {label}={weight}: not a number")),
+                    Err(_) => Err(ValueError::ClassWeight { label, weight }),
                 })
-                .collect::<Result<_, String>>()
+                .collect::<Result<_, _>>()
                 .map(Self::ByName),
         }
     }
 }
 
 /// Parses `--time-budget`: seconds, a finite number above 0.
-pub fn parse_time_budget(s: &str) -> Result<Duration, TrainError> {
-    let bad = || TrainError::Options(format!("--time-budget {s:?}: not a number of seconds above 0"));
+pub fn parse_time_budget(s: &str) -> Result<Duration, ValueError> {
+    let bad = || ValueError::Seconds(s.to_string());
     let secs: f64 = s.trim().parse().map_err(|_| bad())?;
     Duration::try_from_secs_f64(secs).ok().filter(|d| !d.is_zero()).ok_or_else(bad)
 }
 
 /// Parses `FROM=TO,FROM=TO` pairs (spaces around each name trimmed).
-pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, String> {
+pub fn parse_label_map(s: &str) -> Result<Vec<(String, String)>, ValueError> {
     s.split(',')
         .map(|pair| {
             pair.split_once('=')
                 .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-                .ok_or_else(|| format!("expected FROM=TO, got {pair:?}"))
+                .ok_or_else(|| ValueError::Pair(pair.to_string()))
         })
         .collect()
+}
+
+/// An option value that does not parse, or a label order that does not fit the data.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValueError {
+    /// A `FROM=TO` or `LABEL=W` item without `=`.
+    #[error("expected FROM=TO, got {0:?}")]
+    Pair(String),
+    /// A class weight that is not a number.
+    #[error("--class-weight {label}={weight}: not a number")]
+    ClassWeight {
+        /// The label weighted.
+        label: String,
+        /// The weight as given.
+        weight: String,
+    },
+    /// A given label order that leaves out labels of the data or names others.
+    #[error(
+        "--labels must name every label of the training data once: missing {missing:?}, not in the data {extra:?}"
+    )]
+    LabelOrder {
+        /// The data's labels the order leaves out.
+        missing: Vec<String>,
+        /// The order's labels the data does not have.
+        extra: Vec<String>,
+    },
+    /// A given label order that names a label twice.
+    #[error("--labels names {0:?} twice")]
+    LabelTwice(String),
+    /// A time budget that is not a number of seconds above 0.
+    #[error("--time-budget {0:?}: not a number of seconds above 0")]
+    Seconds(String),
 }
 
 impl ClassWeightSpec {
@@ -289,33 +327,26 @@ pub enum TrainError {
     /// Model fitting failed.
     #[error(transparent)]
     Model(#[from] ModelError),
-    /// The metrics report could not be written (after the model, if one was).
+    /// The metrics JSON or the HTML report could not be written (after the model, if one was).
     #[error("{}", match model {
-        Some(model) => format!("the model was written to {}, but the metrics could not be", model.display()),
-        None => "the metrics could not be written".to_string(),
+        Some(model) => format!("the model was written to {}, but the {what} could not be", model.display()),
+        None => format!("the {what} could not be written"),
     })]
-    Metrics {
+    Unwritten {
+        /// What was not written: `metrics` or `report`.
+        what: &'static str,
         /// The model file written, if any.
         model: Option<PathBuf>,
-        /// Why the metrics could not be written.
+        /// Why it could not be written.
         #[source]
         source: ModelError,
     },
     /// Inconsistent options.
     #[error("{0}")]
     Options(String),
-    /// The HTML report could not be written (after the model, if one was).
-    #[error("{}", match model {
-        Some(model) => format!("the model was written to {}, but the report could not be", model.display()),
-        None => "the report could not be written".to_string(),
-    })]
-    Report {
-        /// The model file written, if any.
-        model: Option<PathBuf>,
-        /// Why the report could not be written.
-        #[source]
-        source: ModelError,
-    },
+    /// An option value that does not parse or does not fit the data.
+    #[error(transparent)]
+    Value(#[from] ValueError),
 }
 
 #[cfg(test)]
@@ -329,10 +360,27 @@ mod tests {
         assert_eq!(order("sorted").unwrap(), ["neg", "neu", "pos"]);
         assert_eq!(order("first-seen").unwrap(), ["pos", "neg", "neu"]);
         assert_eq!(order("neu, pos,neg").unwrap(), ["neu", "pos", "neg"]);
+        for o in ["sorted", "first-seen", "neu,pos,neg"] {
+            assert_eq!(o.parse::<LabelOrder>().unwrap().to_string(), o);
+        }
+        assert_eq!(LabelOrder::default(), LabelOrder::Sorted);
         assert_eq!(
-            order("neg,pos,meh").unwrap_err(),
+            order("neg,pos,meh").unwrap_err().to_string(),
             "--labels must name every label of the training data once: missing [\"neu\"], not in the data [\"meh\"]"
         );
-        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), "--labels names \"pos\" twice");
+        assert_eq!(order("neg,pos,neu,pos").unwrap_err(), ValueError::LabelTwice("pos".into()));
+    }
+
+    #[test]
+    fn class_weights_and_label_maps_parse() {
+        assert_eq!("balanced".parse(), Ok(ClassWeightSpec::Fixed(ClassWeight::Balanced)));
+        assert_eq!("a=2, b=0.5".parse(), Ok(ClassWeightSpec::ByName(vec![("a".into(), 2.0), ("b".into(), 0.5)])));
+        let err = "a=x".parse::<ClassWeightSpec>().unwrap_err();
+        assert_eq!(err.to_string(), "--class-weight a=x: not a number");
+        assert_eq!(
+            parse_label_map("2.0=neg, 4.0 = pos").unwrap(),
+            [("2.0".into(), "neg".into()), ("4.0".into(), "pos".into())]
+        );
+        assert_eq!(parse_label_map("2.0=neg,pos"), Err(ValueError::Pair("pos".into())));
     }
 }

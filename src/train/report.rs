@@ -158,7 +158,10 @@ impl TrainOutcome {
             ),
             None => "Training report (model not written)".to_string(),
         };
-        write_atomic(path, self.html_report(&title).as_bytes())
-            .map_err(|source| TrainError::Report { model: model.map(Path::to_path_buf), source })
+        write_atomic(path, self.html_report(&title).as_bytes()).map_err(|source| TrainError::Unwritten {
+            what: "report",
+            model: model.map(Path::to_path_buf),
+            source,
+        })
     }
 }

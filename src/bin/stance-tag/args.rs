@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use stance::batch::{default_thread_count, ArticleOptions, ModelOptions, ParseFormat, TagOptions, DEFAULT_BATCH_SIZE};
-use stance::benchmark::BenchOptions;
-use stance::data::{Columns, Encoding, Format, RecordReader};
+use stance::batch::{
+    default_thread_count, ArticleOptions, ModelOptions, ParseFormat, ParseOptions, TagOptions, DEFAULT_BATCH_SIZE,
+};
+use stance::benchmark::{BenchOptions, DEFAULT_WARMUP};
+use stance::data::{Columns, Encoding, Format, RecordReader, DEFAULT_TEXT_COLUMN};
 use stance::news::{Salience, DEFAULT_MIN_EVIDENCE};
 use stance::output::OutputFormat;
 use stance::train::TrainOptions;
@@ -60,7 +62,7 @@ pub(crate) struct ParseArgs {
     /// document), CoNLL-U files with --input-format conllu, directories, or - for stdin.
     pub(crate) inputs: Vec<PathBuf>,
     /// Column (or JSONL key) with the text of CSV/TSV/JSONL inputs.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = DEFAULT_TEXT_COLUMN)]
     pub(crate) text_col: String,
     /// Column with a document id for CSV/TSV/JSONL inputs (default: FILE:LINE).
     #[arg(long)]
@@ -109,7 +111,7 @@ pub(crate) struct Common {
     #[arg(long, value_enum)]
     pub(crate) input_format: Option<Format>,
     /// Column (or JSONL key) with the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = DEFAULT_TEXT_COLUMN)]
     pub(crate) text_col: String,
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = default_thread_count())]
@@ -153,7 +155,7 @@ pub(crate) struct TagArgs {
     #[arg(long, requires = "label_col")]
     pub(crate) metrics_json: Option<PathBuf>,
     /// Sentence mode: report this many labels with probabilities (0: all).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = TagOptions::default().top_k)]
     pub(crate) top_k: usize,
     /// Sentence mode: copy each text into its output record.
     #[arg(long)]
@@ -223,7 +225,7 @@ pub(crate) struct BenchArgs {
     #[arg(long)]
     pub(crate) articles: bool,
     /// Seconds of warm-up.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = DEFAULT_WARMUP.as_secs_f64())]
     pub(crate) warmup: f64,
     /// Use at most this many items.
     #[arg(long)]
@@ -302,6 +304,19 @@ impl TagArgs {
         o.columns.encoding = self.encoding;
         o.threads = threads;
         Some(Ok((model, o)))
+    }
+}
+
+impl ParseArgs {
+    /// The library's options for this run, with `threads` worker threads.
+    pub(crate) fn options(&self, threads: usize) -> ParseOptions {
+        ParseOptions {
+            format: self.input_format,
+            threads,
+            score: self.score,
+            columns: Columns { text: self.text_col.clone(), id: self.id_col.clone(), ..Columns::default() },
+            ..ParseOptions::default()
+        }
     }
 }
 

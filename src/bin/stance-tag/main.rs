@@ -10,15 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
-use stance::batch::{
-    expand_inputs, is_broken_pipe, parse_to, thread_count, BatchSummary, ParseOptions, ParseOutputs, TagRun,
-};
+use stance::batch::{is_broken_pipe, parse_to, thread_count, BatchSummary, ParseOutputs, TagRun};
 use stance::benchmark::bench;
-use stance::data::Columns;
 use stance::outputs::check_outputs;
-use stance::syntax::{shipped_model_path, SyntaxModel};
 use stance::train::evaluate;
 
 use args::{BenchArgs, Cli, Command, ParseArgs, TagArgs};
@@ -119,18 +115,10 @@ fn bench_models(a: BenchArgs) -> Result<u64> {
 }
 
 fn parse(a: ParseArgs) -> Result<u64> {
-    let path = a.syntax_model.clone().unwrap_or_else(shipped_model_path);
-    let model = SyntaxModel::load(&path)?;
-    let inputs = expand_inputs(&a.inputs).context("listing inputs")?;
-    let options = ParseOptions {
-        format: a.input_format,
-        threads: threads(a.threads, a.quiet)?,
-        score: a.score,
-        columns: Columns { text: a.text_col.clone(), id: a.id_col.clone(), ..Columns::default() },
-        ..ParseOptions::default()
-    };
+    let options = a.options(threads(a.threads, a.quiet)?);
     let outputs = ParseOutputs { conllu: a.output.as_deref(), metrics_json: a.metrics_json.as_deref() };
-    let summary = parse_to(&model, &path, &inputs, &options, outputs, &mut |e| say!("stance-tag: skipped: {e}"))?;
+    let on_error = &mut |e: &str| say!("stance-tag: skipped: {e}");
+    let summary = parse_to(a.syntax_model.as_deref(), &a.inputs, &options, outputs, on_error)?;
     if !a.quiet {
         say!("stance-tag: {} sentences, {} words", summary.sentences, summary.words);
     }

@@ -7,14 +7,15 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use stance::batch::default_thread_count;
-use stance::data::{Encoding, Format};
+use stance::data::{Encoding, Format, DEFAULT_LABEL_COLUMN, DEFAULT_TEXT_COLUMN};
 use stance::eval::Metric;
-use stance::features::{parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
+use stance::features::{char_ngrams_name, parse_char_ngrams, FeatureConfig, Lexicon, TargetMode};
 use stance::model::ModelKind;
 use stance::syntax::{ParserParams, SyntaxParams, TaggerParams};
 use stance::text::{StemLanguage, TextConfig};
 use stance::train::{
     default_c_grid, parse_label_map, parse_time_budget, ClassWeightSpec, LabelOrder, TrainOptions, DEFAULT_SEED,
+    REPORT_FEATURES,
 };
 
 pub(crate) const EXAMPLES: &str = "\
@@ -114,10 +115,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum)]
     pub(crate) format: Option<Format>,
     /// Column (or JSONL key) holding the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = DEFAULT_TEXT_COLUMN)]
     pub(crate) text_col: String,
     /// Column (or JSONL key) holding the label.
-    #[arg(long, default_value = "label")]
+    #[arg(long, default_value = DEFAULT_LABEL_COLUMN)]
     pub(crate) label_col: String,
     /// Column naming the stance target (topic or entity).
     #[arg(long)]
@@ -136,7 +137,7 @@ pub(crate) struct Args {
     pub(crate) encoding: Encoding,
     /// Class order in the model and reports: sorted, first-seen (as in the training data), or a list
     /// naming every label once, e.g. very_negative,negative,neutral,positive,very_positive.
-    #[arg(long, default_value = "sorted", value_name = "ORDER")]
+    #[arg(long, default_value_t = LabelOrder::default(), value_name = "ORDER")]
     pub(crate) labels: LabelOrder,
     /// Rename labels: FROM=TO,FROM=TO.
     #[arg(long, value_parser = parse_label_map)]
@@ -176,7 +177,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = FeatureConfig::default().word_ngrams)]
     pub(crate) word_ngrams: usize,
     /// Character n-gram orders MIN-MAX within words (e.g. 2-5), or "none".
-    #[arg(long, default_value = "none", value_parser = parse_char_ngrams)]
+    #[arg(long, default_value = static_str(char_ngrams_name(FeatureConfig::default().char_ngrams)), value_parser = parse_char_ngrams)]
     pub(crate) char_ngrams: CharNgrams,
     /// Feature space of 2^BITS hashed dimensions.
     #[arg(long, default_value_t = FeatureConfig::default().hash_bits)]
@@ -200,7 +201,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = FeatureConfig::default().context_window)]
     pub(crate) context_window: usize,
     /// Snowball stemming language, or "none".
-    #[arg(long, default_value = "english", value_parser = StemLanguage::parse_or_none)]
+    #[arg(long, default_value = StemLanguage::name_or_none(TextConfig::default().stem), value_parser = StemLanguage::parse_or_none)]
     pub(crate) stem: Stem,
     /// Do not mark negation scope.
     #[arg(long)]
@@ -253,11 +254,11 @@ impl Args {
         o.label_order = self.labels.clone();
         o.kind = self.model;
         o.text = TextConfig {
-            unicode: true,
             lowercase: !self.no_lowercase,
             social: !self.no_social,
             negation: !self.no_negation,
             stem: self.stem,
+            ..TextConfig::default()
         };
         o.features = FeatureConfig {
             word_ngrams: self.word_ngrams,
@@ -287,8 +288,16 @@ impl Args {
         o.epochs = self.epochs;
         o.seed = self.seed;
         o.threads = threads;
+        if self.report.is_some() {
+            o.report_features = REPORT_FEATURES;
+        }
         Ok(o)
     }
+}
+
+/// A default's text for clap, which keeps it for the program's life (built once).
+fn static_str(s: String) -> &'static str {
+    s.leak()
 }
 
 /// `--c`'s help, naming the library's default grids.

@@ -12,7 +12,7 @@ use clap::Parser;
 use stance::batch::{is_broken_pipe, thread_count};
 use stance::outputs::check_outputs;
 use stance::syntax::train_treebank;
-use stance::train::{evaluate, train, Progress, REPORT_FEATURES};
+use stance::train::{evaluate, train, Progress};
 
 use args::{Args, Cli, Command, SyntaxArgs};
 
@@ -64,16 +64,13 @@ fn run(args: Args) -> Result<()> {
     if let (Some(note), false) = (note, args.quiet) {
         say!("stance-train: {note}");
     }
-    let mut opts = args.options(threads)?;
+    let opts = args.options(threads)?;
     if let Some(model) = &args.evaluate {
         let evaluation = evaluate(model, &opts)?;
         if let Some(path) = &args.metrics_json {
             evaluation.save_metrics(path)?;
         }
         return print_report(&evaluation.summary());
-    }
-    if args.report.is_some() {
-        opts.report_features = REPORT_FEATURES;
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if args.quiet {
