@@ -22,6 +22,7 @@ pub mod output;
 pub mod outputs;
 pub(crate) mod prefetch;
 pub mod report;
+pub mod rounding;
 pub mod syntax;
 pub mod text;
 pub mod train;

@@ -99,12 +99,7 @@ pub fn column_name(name: &str) -> &'static str {
     new
 }
 
-/// A score as written to the output: rounded to `places` decimals, so that
-/// the same model gives the same text on every platform.
-pub fn round_score(p: f32, places: i32) -> f64 {
-    let scale = 10f64.powi(places);
-    (f64::from(p) * scale).round() / scale
-}
+pub use crate::rounding::round_score;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -7,14 +7,10 @@ use serde_json::{json, Value};
 use super::corpus::{CorpusMeta, CorpusReport};
 use super::page::{page, script_json};
 use super::svg::stance_colour;
+use crate::rounding::round_score;
 
 /// The page's script (renders the matrix, timeline, cell list and evidence from the JSON block).
 const SCRIPT: &str = include_str!("assets/corpus.js");
-
-/// A score rounded to three decimals, as the page shows it.
-fn r3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
 
 impl CorpusReport {
     /// The data the page's script reads (compact keys: `a` actor, `e` event, `n`
@@ -28,8 +24,8 @@ impl CorpusReport {
             .map(|c| {
                 let mut v = json!({
                     "a": c.actor, "e": c.event, "n": c.counts, "r": c.rows, "d": c.articles,
-                    "c": r3(c.confidence), "x": c.evidence_total,
-                    "v": c.evidence.iter().map(|e| json!([e.article, r3(e.score), e.sentence])).collect::<Vec<_>>(),
+                    "c": round_score(c.confidence, 3), "x": c.evidence_total,
+                    "v": c.evidence.iter().map(|e| json!([e.article, round_score(e.score, 3), e.sentence])).collect::<Vec<_>>(),
                 });
                 if !c.months.is_empty() {
                     v["t"] = c.months.iter().map(|(m, n)| json!([m, n])).collect();
