@@ -10,7 +10,75 @@
 use std::fmt::Write as _;
 use std::io::{self, BufRead};
 
+use thiserror::Error;
+
 use super::error::SyntaxError;
+
+/// What is wrong with a CoNLL-U word line or with a sentence's tree.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConlluProblem {
+    /// A word line without ten columns.
+    #[error("expected 10 tab-separated columns, found {0}")]
+    Columns(usize),
+    /// An ID that is not a word number.
+    #[error("bad ID {0:?}")]
+    Id(String),
+    /// A multiword token range (`3-4`) that does not start at the next word.
+    #[error("multiword token range {id} does not start at word {next}")]
+    Range {
+        /// The range as written.
+        id: String,
+        /// The next word's number.
+        next: u32,
+    },
+    /// An empty node (`8.1`) that does not follow its word.
+    #[error("empty node {id} is out of place (after word {after})")]
+    EmptyNode {
+        /// The node's ID as written.
+        id: String,
+        /// The last word read.
+        after: u32,
+    },
+    /// A word ID out of sequence.
+    #[error("word ID {id} out of sequence (expected {next})")]
+    Sequence {
+        /// The ID as written.
+        id: String,
+        /// The ID expected.
+        next: u32,
+    },
+    /// A sentence past the reader's word limit.
+    #[error("sentence has more than {0} words")]
+    TooManyWords(usize),
+    /// A word with no form.
+    #[error("empty FORM")]
+    EmptyForm,
+    /// A HEAD that is not a word number.
+    #[error("HEAD {0:?} is not a word ID")]
+    Head(String),
+    /// Heads given for some words and not others.
+    #[error("some words have a HEAD and others `_`")]
+    SomeHeads,
+    /// A head past the sentence's last word.
+    #[error("word {word} has HEAD {head} beyond the sentence's {words} words")]
+    HeadRange {
+        /// The word (1-based).
+        word: usize,
+        /// Its head.
+        head: u32,
+        /// Words in the sentence.
+        words: u32,
+    },
+    /// No word attached to the root.
+    #[error("no word has HEAD 0 (missing root)")]
+    NoRoot,
+    /// Several words attached to the root.
+    #[error("several roots (words {0:?})")]
+    Roots(Vec<usize>),
+    /// Heads that form a cycle.
+    #[error("the heads form a cycle through word {0}")]
+    Cycle(usize),
+}
 
 /// One syntactic word (a CoNLL-U line with an integer ID).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -258,24 +326,24 @@ impl<R: BufRead> ConlluReader<R> {
                 continue;
             }
             if let Err(reason) = self.add_line(&mut s, &text) {
-                let e = self.err(n, reason);
+                let e = self.err(n, reason.to_string());
                 self.skip_sentence();
                 return Err(e);
             }
         }
     }
 
-    fn add_line(&self, s: &mut Sentence, text: &str) -> Result<(), String> {
+    fn add_line(&self, s: &mut Sentence, text: &str) -> Result<(), ConlluProblem> {
         let cols: Vec<&str> = text.split('\t').collect();
         if cols.len() != 10 {
-            return Err(format!("expected 10 tab-separated columns, found {}", cols.len()));
+            return Err(ConlluProblem::Columns(cols.len()));
         }
         let next = s.words.len() as u32 + 1;
         let id = cols[0];
         if let Some((a, b)) = id.split_once('-') {
             let (first, last) = (parse_id(a)?, parse_id(b)?);
             if first != next || last < first {
-                return Err(format!("multiword token range {id} does not start at word {next}"));
+                return Err(ConlluProblem::Range { id: id.into(), next });
             }
             s.multiword.push(MultiwordToken { first, last, form: cols[1].into(), misc: cols[9].into() });
             return Ok(());
@@ -283,23 +351,23 @@ impl<R: BufRead> ConlluReader<R> {
         if let Some((a, b)) = id.split_once('.') {
             let after = parse_id(a).ok().filter(|&a| a + 1 == next || (a == 0 && next == 1));
             if after.is_none() || b.parse::<u32>().is_err() {
-                return Err(format!("empty node {id} is out of place (after word {})", next - 1));
+                return Err(ConlluProblem::EmptyNode { id: id.into(), after: next - 1 });
             }
             s.empty_nodes.push((next - 1, text.to_string()));
             return Ok(());
         }
         if parse_id(id)? != next {
-            return Err(format!("word ID {id} out of sequence (expected {next})"));
+            return Err(ConlluProblem::Sequence { id: id.into(), next });
         }
         if s.words.len() >= self.limits.max_words {
-            return Err(format!("sentence has more than {} words", self.limits.max_words));
+            return Err(ConlluProblem::TooManyWords(self.limits.max_words));
         }
         if cols[1].is_empty() {
-            return Err("empty FORM".into());
+            return Err(ConlluProblem::EmptyForm);
         }
         let head = match cols[6] {
             "_" => None,
-            h => Some(h.parse::<u32>().map_err(|_| format!("HEAD {h:?} is not a word ID"))?),
+            h => Some(h.parse::<u32>().map_err(|_| ConlluProblem::Head(h.into()))?),
         };
         s.words.push(Word {
             form: cols[1].into(),
@@ -322,37 +390,37 @@ impl<R: BufRead> ConlluReader<R> {
         if let Some(t) = s.multiword.iter().find(|t| t.last as usize > s.words.len()) {
             return Err(self.err(s.line, format!("multiword token {}-{} runs past the last word", t.first, t.last)));
         }
-        check_tree(&s).map_err(|reason| self.err(s.line, reason))?;
+        check_tree(&s).map_err(|reason| self.err(s.line, reason.to_string()))?;
         Ok(s)
     }
 }
 
-fn parse_id(s: &str) -> Result<u32, String> {
-    s.parse::<u32>().ok().filter(|&i| i > 0 || s == "0").ok_or_else(|| format!("bad ID {s:?}"))
+fn parse_id(s: &str) -> Result<u32, ConlluProblem> {
+    s.parse::<u32>().ok().filter(|&i| i > 0 || s == "0").ok_or_else(|| ConlluProblem::Id(s.into()))
 }
 
 /// Checks that the heads, where given, form one tree: all or none given, in
 /// range, exactly one root, no cycle.
-pub fn check_tree(s: &Sentence) -> Result<(), String> {
+pub fn check_tree(s: &Sentence) -> Result<(), ConlluProblem> {
     let given = s.words.iter().filter(|w| w.head.is_some()).count();
     if given == 0 {
         return Ok(());
     }
     if given != s.words.len() {
-        return Err("some words have a HEAD and others `_`".into());
+        return Err(ConlluProblem::SomeHeads);
     }
     let n = s.words.len() as u32;
     let heads: Vec<u32> = s.words.iter().map(|w| w.head.unwrap_or(0)).collect();
     if let Some(i) = heads.iter().position(|&h| h > n) {
-        return Err(format!("word {} has HEAD {} beyond the sentence's {n} words", i + 1, heads[i]));
+        return Err(ConlluProblem::HeadRange { word: i + 1, head: heads[i], words: n });
     }
     let roots: Vec<usize> = (0..heads.len()).filter(|&i| heads[i] == 0).map(|i| i + 1).collect();
     match roots.len() {
-        0 => return Err("no word has HEAD 0 (missing root)".into()),
+        0 => return Err(ConlluProblem::NoRoot),
         1 => {}
-        _ => return Err(format!("several roots (words {roots:?})")),
+        _ => return Err(ConlluProblem::Roots(roots)),
     }
-    find_cycle(&heads).map_or(Ok(()), |w| Err(format!("the heads form a cycle through word {w}")))
+    find_cycle(&heads).map_or(Ok(()), |w| Err(ConlluProblem::Cycle(w)))
 }
 
 /// A word (1-based) on a cycle of `heads` (1-based, 0 = root), if any.

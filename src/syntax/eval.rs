@@ -28,12 +28,20 @@ fn universal(rel: &str) -> &str {
     rel.split(':').next().unwrap_or(rel)
 }
 
+/// A system sentence whose words are not the gold sentence's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the sentence at line {line} has different words in the two files")]
+pub struct DifferentWords {
+    /// The gold sentence's first line.
+    pub line: u64,
+}
+
 impl SyntaxScores {
     /// Adds `system`'s words scored against `gold`'s; both must hold the same words.
-    pub fn add(&mut self, gold: &Sentence, system: &Sentence) -> Result<(), String> {
+    pub fn add(&mut self, gold: &Sentence, system: &Sentence) -> Result<(), DifferentWords> {
         if gold.words.len() != system.words.len() || gold.words.iter().zip(&system.words).any(|(g, s)| g.form != s.form)
         {
-            return Err(format!("the sentence at line {} has different words in the two files", gold.line));
+            return Err(DifferentWords { line: gold.line });
         }
         for (g, s) in gold.words.iter().zip(&system.words) {
             self.words += 1;

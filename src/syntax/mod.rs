@@ -15,9 +15,9 @@ mod tagger;
 mod train;
 mod words;
 
-pub use conllu::{read_treebank, ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
+pub use conllu::{read_treebank, ConlluProblem, ConlluReader, MultiwordToken, ReadLimits, Sentence, Word};
 pub use error::SyntaxError;
-pub use eval::{score_raw, treebank_text, RawScores, SyntaxScores};
+pub use eval::{score_raw, treebank_text, DifferentWords, RawScores, SyntaxScores};
 pub use lemma::Lemmatizer;
 pub use model::{
     shipped_model_path, SyntaxInfo, SyntaxModel, SyntaxScratch, FORMAT_VERSION, MAGIC, SHIPPED_SYNTAX_MODEL,
