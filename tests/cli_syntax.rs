@@ -74,6 +74,7 @@ fn bad_sentences_are_reported_by_line_and_the_rest_parsed() {
         run(TAG, ["parse", "--syntax-model", dir.path().join("none.syntax").to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(missing.code, Some(1));
     assert!(missing.stderr.contains("none.syntax"), "{}", missing.stderr);
+    assert_eq!(missing.stderr.matches("No such file").count(), 1, "the cause is said once: {}", missing.stderr);
     let not_model = run(TAG, ["parse", "--syntax-model", bad.to_str().unwrap(), bad.to_str().unwrap()]);
     assert!(not_model.stderr.contains("not a stance syntax model file"), "{}", not_model.stderr);
 }

@@ -67,10 +67,16 @@ impl BatchError {
 pub fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(error);
     while let Some(e) = next {
-        let io = e.downcast_ref::<io::Error>().or(match e.downcast_ref::<BatchError>() {
-            Some(BatchError::Write(io)) => Some(io),
-            _ => None,
-        });
+        let io = e
+            .downcast_ref::<io::Error>()
+            .or(match e.downcast_ref::<BatchError>() {
+                Some(BatchError::Write(io)) => Some(io),
+                _ => None,
+            })
+            .or(match e.downcast_ref::<SyntaxError>() {
+                Some(SyntaxError::Io { cause, .. }) => Some(cause),
+                _ => None,
+            });
         if io.is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) {
             return true;
         }

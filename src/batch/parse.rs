@@ -66,7 +66,7 @@ pub struct ParseSummary {
 }
 
 fn io_err(path: &Path, source: io::Error) -> SyntaxError {
-    SyntaxError::Io { path: path.display().to_string(), source }
+    SyntaxError::Io { path: path.display().to_string(), cause: source }
 }
 
 fn open(path: &Path) -> Result<Box<dyn Read>, SyntaxError> {

@@ -280,7 +280,7 @@ impl<R: BufRead> ConlluReader<R> {
     fn next_sentence(&mut self) -> Result<Option<Sentence>, SyntaxError> {
         let mut s = Sentence::default();
         loop {
-            let kind = self.read_line().map_err(|e| SyntaxError::Io { path: self.path.clone(), source: e })?;
+            let kind = self.read_line().map_err(|e| SyntaxError::Io { path: self.path.clone(), cause: e })?;
             let n = self.line;
             match kind {
                 Line::Eof => {
@@ -460,7 +460,7 @@ impl<R: BufRead> Iterator for ConlluReader<R> {
 /// Reads every sentence of a CoNLL-U file, stopping at the first error.
 pub fn read_treebank(path: &std::path::Path) -> Result<Vec<Sentence>, SyntaxError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| SyntaxError::Io { path: name.clone(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| SyntaxError::Io { path: name.clone(), cause: source })?;
     ConlluReader::new(io::BufReader::with_capacity(1 << 16, file), &name, ReadLimits::default()).collect()
 }
 

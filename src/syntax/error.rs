@@ -16,13 +16,12 @@ pub enum SyntaxError {
         reason: String,
     },
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, not chained, so it is printed once).
+        cause: std::io::Error,
     },
     /// The file is not a valid syntax model of a version this build reads.
     #[error("{path}: {reason}")]

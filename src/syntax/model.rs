@@ -158,7 +158,7 @@ impl SyntaxModel {
     pub fn load(path: &Path) -> Result<Self, SyntaxError> {
         let bytes =
             container::read_container(path, MAX_FILE_BYTES, MAGIC, "stance syntax model").map_err(|e| match e {
-                ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), source },
+                ContainerError::Io(source) => SyntaxError::Io { path: path.display().to_string(), cause: source },
                 ContainerError::Format(reason) => SyntaxError::Format { path: path.display().to_string(), reason },
             })?;
         let model = Self::decode(path, &bytes)?;
@@ -171,7 +171,7 @@ impl SyntaxModel {
     pub fn save(&self, path: &Path) -> Result<u64, SyntaxError> {
         let bytes = self.to_bytes();
         crate::outputs::write_atomic(path, &bytes)
-            .map_err(|source| SyntaxError::Io { path: path.display().to_string(), source })?;
+            .map_err(|source| SyntaxError::Io { path: path.display().to_string(), cause: source })?;
         Ok(bytes.len() as u64)
     }
 }

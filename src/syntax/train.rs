@@ -156,7 +156,7 @@ impl TreebankReport {
         let size = self.model.save(model)?;
         if let Some(p) = metrics_json {
             crate::outputs::write_atomic(p, format!("{:#}\n", self.to_json()).as_bytes())
-                .map_err(|source| SyntaxError::Io { path: p.display().to_string(), source })?;
+                .map_err(|source| SyntaxError::Io { path: p.display().to_string(), cause: source })?;
         }
         Ok(size)
     }
@@ -171,7 +171,7 @@ pub fn train_treebank(
     progress: impl FnMut(&str),
 ) -> Result<TreebankReport, SyntaxError> {
     let bytes = std::fs::read(train_path)
-        .map_err(|source| SyntaxError::Io { path: train_path.display().to_string(), source })?;
+        .map_err(|source| SyntaxError::Io { path: train_path.display().to_string(), cause: source })?;
     let hash = format!("{:016x}", fnv1a64(0, &bytes));
     drop(bytes);
     let sentences = read_treebank(train_path)?;
